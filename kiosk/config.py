@@ -62,6 +62,17 @@ class FaceConfig:
     liveness_challenges: int = 2
     challenge_timeout_s: float = 12.0
     max_attempts: int = 3
+    # "dlib": the real check on the camera; "simulated": a scripted scenario (demo, UI tests) chosen below.
+    backend: Literal["dlib", "simulated"] = "simulated"
+    simulated_scenario: Literal["genuine", "impostor", "photo_attack", "no_face"] = "genuine"
+    detect_width: int = 320  # frames are scaled to this width for detection only
+    min_face_fraction: float = 0.22  # face width ÷ frame width below which the person is asked to come closer
+    min_sharpness: float = 30.0
+    min_brightness: float = 50.0
+    max_frontal_yaw_deg: float = 15.0
+    turn_yaw_deg: float = 12.0
+    blink_ratio: float = 0.7
+    landmark_model: Path | None = None  # replacement 68-point predictor (the packaged one is non-commercial)
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,8 @@ class PrinterConfig:
     backend: Literal["pdf", "cups", "escpos"] = "pdf"
     paper: Literal["80mm", "a4"] = "80mm"
     cups_queue: str = "KioskPDF"
+    cups_server: str = ""  # "host:port" of the CUPS server; empty: the machine's default spooler
+    job_timeout_s: float = 60.0  # a job not finished by then is cancelled and reported (reprint from the queue)
     escpos_device: str = ""  # "usb:VID:PID", "net:HOST[:PORT]" or "file:/dev/usb/lp0"
     output_dir: Path = Path("receipts")
     print_help_slip_on_recovery: bool = True
@@ -151,6 +164,9 @@ class UiConfig:
     width: int = 1080
     height: int = 1920
     fullscreen: bool = False
+    # Pixels per inch of the touch panel; touch targets are sized to >= 15 mm with it (a 14" 1080x1920 panel ~ 157).
+    screen_dpi: float = 157.0
+    demo_clock: str = "2026-03-02T09:00:00"  # fixed wall-clock time for `kiosk demo`, so every run looks the same
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ APT_PACKAGES=(
   espeak-ng sox                                           # Vietnamese speech
   xvfb libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3
   fonts-dejavu-core
+  libcups2-dev                                            # headers for pycups (CUPS job and printer state)
 )
 
 missing=()

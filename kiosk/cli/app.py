@@ -1,12 +1,66 @@
-"""CLI group `app`: filled in by its area."""
+"""CLI group `app`: `kiosk run` starts the kiosk window; `kiosk demo` plays a scripted citizen journey.
+
+`kiosk demo --out DIR` without a display (no $DISPLAY and no Qt platform chosen) runs the journey in a child
+process on Qt's offscreen platform, writes a PNG of every screen and the printed receipt PDF into DIR, and prints
+their paths. With a display it shows the same journey in a window. Exit codes: 0 done, 1 the journey failed,
+2 usage or configuration error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
+
+from kiosk.cli.context import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliContext
 
 
 def register(sub: Any) -> None:
-    """Add this group's sub-commands to the `kiosk` parser."""
-    del sub
-    _ = argparse
+    run = sub.add_parser("run", help="start the kiosk on the devices in the configuration")
+    run.set_defaults(handler=_run)
+    demo = sub.add_parser("demo", help="play a scripted citizen journey and save a screenshot of every screen")
+    demo.add_argument("--out", default="demo-output", help="folder for the screenshots and the receipt PDF")
+    demo.add_argument("--window", action="store_true", help="show the journey in a window even if headless")
+    demo.set_defaults(handler=_demo)
+
+
+def _run(args: argparse.Namespace, ctx: CliContext) -> int:
+    del args
+    from kiosk.bootstrap import DeviceUnavailableError, build_kiosk
+
+    try:
+        kiosk = build_kiosk(ctx.config)
+    except DeviceUnavailableError as exc:
+        ctx.warn("common.device_unavailable", detail=str(exc))
+        return EXIT_USAGE
+    from ui.app import run
+
+    return run(kiosk)
+
+
+def _has_display() -> bool:
+    # Which Qt platform to use is not a kiosk setting: it is how this process was started.
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
+
+
+def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
+    out = Path(args.out).resolve()
+    command = [sys.executable, "-m", "ui.demo", "--out", str(out)]
+    if ctx.config_path:
+        command += ["--config", str(ctx.config_path)]
+    env = dict(os.environ)
+    if not _has_display() and not args.window:
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    else:
+        command.append("--visible")
+    try:
+        done = subprocess.run(command, env=env, check=False, timeout=600)
+    except subprocess.TimeoutExpired:
+        ctx.warn("ui.demo_failed")
+        return EXIT_FAILURE
+    if done.returncode == EXIT_USAGE:
+        return EXIT_USAGE
+    return EXIT_OK if done.returncode == 0 else EXIT_FAILURE

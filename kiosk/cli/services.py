@@ -1,12 +1,67 @@
-"""CLI group `services`: filled in by its area."""
+"""CLI group `services`: list the catalogue the kiosk would serve, and check a catalogue folder before use.
+
+`kiosk services list [--json]` prints each service's code, name, fee and processing time (configured folder,
+or the shipped catalogue). `kiosk services check DIR` validates a technician's folder and names every problem
+by file and field. Exit codes: 0 valid, 1 the folder has problems.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
+
+from kiosk.catalogue.loader import CatalogueInvalidError, load_catalogue
+from kiosk.catalogue.schema import CatalogueProblem
+from kiosk.cli.context import EXIT_FAILURE, EXIT_OK, CliContext
+from kiosk.forms.views import money
 
 
 def register(sub: Any) -> None:
     """Add this group's sub-commands to the `kiosk` parser."""
-    del sub
-    _ = argparse
+    group: argparse.ArgumentParser = sub.add_parser("services", help="the public-service catalogue")
+    services_sub = group.add_subparsers(dest="services_command", metavar="SERVICES_COMMAND")
+    list_parser = services_sub.add_parser("list", help="list the services of the configured catalogue")
+    list_parser.add_argument("--json", action="store_true", help="machine-readable output")
+    list_parser.set_defaults(handler=_list)
+    check_parser = services_sub.add_parser("check", help="validate a catalogue folder (exit 1 when wrong)")
+    check_parser.add_argument("folder", type=Path, help="folder of *.yaml service files")
+    check_parser.set_defaults(handler=_check)
+
+
+def _problem_text(ctx: CliContext, problem: CatalogueProblem) -> str:
+    tr = ctx.translator
+    what = tr.text(f"services.problem_{problem.code}", detail=problem.detail)
+    return tr.text("services.catalogue_problem", file=problem.file, field=problem.field or "-", problem=what)
+
+
+def _list(args: argparse.Namespace, ctx: CliContext) -> int:
+    try:
+        catalogue = load_catalogue(ctx.config.catalogue.folder)
+    except CatalogueInvalidError as exc:
+        ctx.warn("services.catalogue_refused")
+        for problem in exc.problems:
+            print(_problem_text(ctx, problem))
+        return EXIT_FAILURE
+    lang = ctx.translator.language
+    if args.json:
+        ctx.emit_json([{"code": s.code, "kind": s.kind, "name": s.name.get(lang), "fee": s.fees.base,
+                        "working_days": s.processing_working_days,
+                        "procedures": [p.procedure_code for p in s.procedures]} for s in catalogue.services])
+        return EXIT_OK
+    ctx.say("services.list_header")
+    for s in catalogue.services:
+        print(f"{s.code} | {s.name.get(lang)} | {money(s.fees.base, lang, ctx.translator)} | "
+              f"{s.processing_working_days}")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, ctx: CliContext) -> int:
+    try:
+        catalogue = load_catalogue(args.folder)
+    except CatalogueInvalidError as exc:
+        for problem in exc.problems:
+            print(_problem_text(ctx, problem))
+        return EXIT_FAILURE
+    ctx.say("services.catalogue_ok", count=len(catalogue.services))
+    return EXIT_OK

@@ -1,0 +1,36 @@
+"""DG15: the Active Authentication public key, a SubjectPublicKeyInfo (RSA or EC) behind tag 6F
+(ICAO 9303-10 §4.7.15, 9303-11 §6.1)."""
+
+from __future__ import annotations
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from devices.card.lds.errors import LdsError
+from devices.card.tlv import TlvError, encode_tlv, parse_single
+
+TAG_DG15 = 0x6F
+
+AaPublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
+
+
+def parse_dg15(data: bytes) -> AaPublicKey:
+    try:
+        outer = parse_single(data)
+    except TlvError as exc:
+        raise LdsError(str(exc), file="DG15") from exc
+    if outer.tag != TAG_DG15:
+        raise LdsError(f"outer tag {outer.tag:X} is not 6F", file="DG15")
+    try:
+        key = serialization.load_der_public_key(outer.value)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise LdsError("public key cannot be decoded", file="DG15") from exc
+    if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
+        raise LdsError(f"key type {type(key).__name__} is not RSA or EC", file="DG15")
+    return key
+
+
+def build_dg15(key: AaPublicKey) -> bytes:
+    spki = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return encode_tlv(TAG_DG15, spki)

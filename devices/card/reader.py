@@ -1,0 +1,224 @@
+"""The chip-reading facade: one call from an inserted card to a verified `Identity` (ICAO 9303-11 §4-§6, 9303-10).
+
+Order of work, chosen so nothing personal is touched before the chip is known to be the right one:
+access control (PACE when EF.CardAccess offers a supported variant, else BAC; each candidate key in turn),
+EF.COM for the list of data groups, DG14 and Chip Authentication (the following reads prove it), DG1, DG13,
+DG2, DG15 and Active Authentication, EF.SOD and Passive Authentication, then the Identity is assembled.
+Technical steps are logged without personal data; the data stays in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from devices.card.access_keys import AccessKey
+from devices.card.active_auth import ecdsa_hash_for, verify_active_auth
+from devices.card.apdu import SW_OK, CommandApdu
+from devices.card.bac import perform_bac
+from devices.card.chip_auth import CA_SUITES, ID_CA_ECDH_3DES, perform_chip_auth
+from devices.card.errors import (
+    AccessDeniedError,
+    AuthenticityError,
+    CardProtocolError,
+    SecureMessagingError,
+    UnsupportedCardError,
+)
+from devices.card.file_reader import FileReader
+from devices.card.identity import AccessProtocol as Access
+from devices.card.identity import ChipCheckStatus, Identity, PassiveAuthStatus, SecurityReport
+from devices.card.lds.assemble import identity_from_groups
+from devices.card.lds.com import parse_com
+from devices.card.lds.dg14 import parse_dg14
+from devices.card.lds.errors import LdsError
+from devices.card.lds.files import AID_EMRTD, FID_CARD_ACCESS, FID_COM, FID_SOD, dg_fid
+from devices.card.lds.security_infos import (
+    ActiveAuthenticationInfo,
+    ChipAuthenticationInfo,
+    ChipAuthenticationPublicKeyInfo,
+    PaceInfo,
+    parse_security_infos,
+)
+from devices.card.pace import ECDH_GM_SUITES, perform_pace
+from devices.card.passive_auth import verify_passive_auth
+from devices.card.secure_messaging import SecureMessagingTransport, SmSession
+from devices.card.transport import CardTransport
+from devices.card.trust_store import TrustStore
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]  # (non-personal step name, fraction done)
+
+
+@dataclass(frozen=True)
+class _Access:
+    protocol: Access
+    session: SmSession
+
+
+def _select_application(transport: CardTransport) -> None:
+    answer = transport.transmit(CommandApdu(0x00, 0xA4, 0x04, 0x0C, AID_EMRTD))
+    if answer.sw != SW_OK:
+        raise UnsupportedCardError("the card has no ICAO eMRTD application", answer.sw)
+
+
+def _pace_offer(transport: CardTransport) -> PaceInfo | None:
+    """The first supported PACE variant in EF.CardAccess, or None (no file → BAC only)."""
+    try:
+        raw = FileReader(transport).read(FID_CARD_ACCESS)
+    except CardProtocolError:
+        return None
+    if raw is None:
+        return None
+    try:
+        infos = parse_security_infos(raw)
+    except LdsError:
+        log.warning("EF.CardAccess is malformed; falling back to BAC")
+        return None
+    for info in infos:
+        if isinstance(info, PaceInfo) and info.protocol_oid in ECDH_GM_SUITES and info.parameter_id in (12, 13):
+            return info
+    return None
+
+
+def establish_access(transport: CardTransport, keys: Sequence[AccessKey], prefer_pace: bool = True) -> _Access:
+    """PACE or BAC with the first key that works; AccessDeniedError when none does."""
+    if not keys:
+        raise AccessDeniedError("no access key given")
+    offer = _pace_offer(transport) if prefer_pace else None
+    if offer is not None and offer.parameter_id is not None:
+        for index, key in enumerate(keys):
+            try:
+                session = perform_pace(transport, key.mrz_info, offer.protocol_oid, offer.parameter_id)
+            except AccessDeniedError:
+                log.info("PACE refused key %d of %d (%s)", index + 1, len(keys), key.source)
+                continue
+            log.info("PACE established with key %d (%s)", index + 1, key.source)
+            secure = SecureMessagingTransport(transport, session)
+            _select_application(secure)
+            return _Access(Access.PACE, secure.session)
+        raise AccessDeniedError(f"PACE refused all {len(keys)} access keys")
+    _select_application(transport)
+    for index, key in enumerate(keys):
+        try:
+            session = perform_bac(transport, key.mrz_info)
+        except AccessDeniedError:
+            log.info("BAC refused key %d of %d (%s)", index + 1, len(keys), key.source)
+            continue
+        log.info("BAC established with key %d (%s)", index + 1, key.source)
+        return _Access(Access.BAC, session)
+    raise AccessDeniedError(f"BAC refused all {len(keys)} access keys")
+
+
+def _chip_auth(secure: SecureMessagingTransport, dg14: bytes) -> tuple[ChipCheckStatus, str | None]:
+    """Run CA when DG14 offers a supported ECDH key. Returns the status and the AA hash name DG14 names."""
+    try:
+        infos = parse_dg14(dg14)
+    except LdsError:
+        return ChipCheckStatus.FAILED, None
+    aa_hash = next((i.signature_algorithm_oid for i in infos if isinstance(i, ActiveAuthenticationInfo)), None)
+    ca_info = next((i for i in infos if isinstance(i, ChipAuthenticationInfo)), None)
+    key_info = next((i for i in infos if isinstance(i, ChipAuthenticationPublicKeyInfo)), None)
+    if key_info is None:
+        return ChipCheckStatus.NOT_SUPPORTED, aa_hash
+    oid = ca_info.protocol_oid if ca_info else ID_CA_ECDH_3DES
+    if oid not in CA_SUITES:
+        return ChipCheckStatus.NOT_SUPPORTED, aa_hash
+    try:
+        perform_chip_auth(secure, oid, key_info.public_key_der, ca_info.key_id if ca_info else key_info.key_id)
+    except UnsupportedCardError:
+        return ChipCheckStatus.NOT_SUPPORTED, aa_hash
+    except (CardProtocolError, SecureMessagingError):
+        return ChipCheckStatus.FAILED, aa_hash
+    return ChipCheckStatus.PASSED, aa_hash
+
+
+def _active_auth(secure: SecureMessagingTransport, dg15: bytes, hash_oid: str | None) -> ChipCheckStatus:
+    challenge = os.urandom(8)
+    answer = secure.transmit(CommandApdu(0x00, 0x88, 0x00, 0x00, challenge, 256))
+    if not answer.ok:
+        return ChipCheckStatus.FAILED
+    try:
+        hash_name = ecdsa_hash_for(hash_oid) if hash_oid else None
+        ok = verify_active_auth(dg15, challenge, answer.data, hash_name)
+    except (LdsError, ValueError):
+        return ChipCheckStatus.FAILED
+    return ChipCheckStatus.PASSED if ok else ChipCheckStatus.FAILED
+
+
+def read_card(transport: CardTransport, keys: Sequence[AccessKey], trust_store: TrustStore | None,
+              progress: Progress | None = None, *, today: date | None = None,
+              prefer_pace: bool = True) -> Identity:
+    """Read and verify the chip on `transport`. Raises CardError subclasses; returns the Identity otherwise
+    (check `identity.security.trustworthy`, or use `require_trustworthy`)."""
+    def step(name: str, fraction: float) -> None:
+        if progress is not None:
+            progress(name, fraction)
+
+    step("access", 0.0)
+    access = establish_access(transport, keys, prefer_pace)
+    secure = SecureMessagingTransport(transport, access.session)
+    files = FileReader(secure)
+    step("com", 0.1)
+    com_raw = files.read(FID_COM)
+    try:
+        present = set(parse_com(com_raw).data_groups) if com_raw else {1, 2, 13, 14, 15}
+    except LdsError:
+        present = {1, 2, 13, 14, 15}
+    groups: dict[int, bytes] = {}
+    chip_auth, aa_hash = ChipCheckStatus.NOT_SUPPORTED, None
+    if 14 in present:
+        step("chip_auth", 0.15)
+        dg14 = files.read(dg_fid(14))
+        if dg14 is not None:
+            groups[14] = dg14
+            chip_auth, aa_hash = _chip_auth(secure, dg14)
+    try:
+        for number, fraction in ((1, 0.25), (13, 0.35), (2, 0.45), (15, 0.8)):
+            if number in present:
+                step(f"dg{number}", fraction)
+                data = files.read(dg_fid(number))
+                if data is not None:
+                    groups[number] = data
+        active_auth = ChipCheckStatus.NOT_SUPPORTED
+        if 15 in groups:
+            step("active_auth", 0.85)
+            active_auth = _active_auth(secure, groups[15], aa_hash)
+        step("sod", 0.9)
+        sod = files.read(FID_SOD)
+    except SecureMessagingError as exc:
+        if chip_auth is ChipCheckStatus.PASSED:
+            raise AuthenticityError("chip failed to continue after Chip Authentication") from exc
+        raise
+    if 1 not in groups:
+        raise CardProtocolError("the chip has no DG1")
+    step("passive_auth", 0.95)
+    if sod is None:
+        report = SecurityReport(access.protocol, PassiveAuthStatus.TAMPERED, (), active_auth, chip_auth,
+                                "EF.SOD missing")
+    else:
+        result = verify_passive_auth(sod, groups, trust_store, today or date.today())
+        report = SecurityReport(access.protocol, result.status, result.tampered_groups, active_auth, chip_auth,
+                                result.detail)
+    log.info("chip read: access=%s pa=%s aa=%s ca=%s apdus=%d", report.access, report.passive_auth,
+             report.active_auth, report.chip_auth, transport.apdu_count)
+    try:
+        identity = identity_from_groups(groups[1], groups.get(13), groups.get(2), report)
+    except LdsError as exc:
+        if report.passive_auth is PassiveAuthStatus.TAMPERED:
+            raise AuthenticityError(report.detail, report.tampered_groups) from exc
+        raise CardProtocolError(f"chip data not readable: {exc.file or 'LDS'}") from exc
+    step("done", 1.0)
+    return identity
+
+
+def require_trustworthy(identity: Identity) -> Identity:
+    """The identity, or AuthenticityError naming the data groups when the chip cannot be trusted."""
+    report = identity.security
+    if report is None or not report.trustworthy:
+        groups = report.tampered_groups if report else ()
+        raise AuthenticityError(report.detail if report else "no security report", groups)
+    return identity

@@ -1,0 +1,117 @@
+"""Moving APDUs to a card: the `CardTransport` port every protocol layer talks to, ISO/IEC 7816-3/-4.
+
+`ApduTransport` sits on a byte-level `RawChannel` (PC/SC, the in-process emulator) and does what 7816-4 §5.3 leaves
+to the terminal: it follows `61xx` with GET RESPONSE, re-sends after `6Cxx` with the right Le, counts the APDUs on
+the wire (for the benchmark) and learns from the ATR historical bytes (7816-4 §8.1.1.2.7, card capabilities) whether
+the card accepts extended length fields.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from devices.card.apdu import SHORT_MAX_NE, CommandApdu, ResponseApdu
+from devices.card.errors import CardProtocolError
+
+_MAX_CHAINED = 256  # GET RESPONSE rounds before we call the card broken
+
+
+class RawChannel(Protocol):
+    """A byte pipe to one inserted card."""
+
+    @property
+    def atr(self) -> bytes: ...
+
+    def exchange(self, command: bytes) -> bytes:
+        """Send one command APDU, return the response APDU; raise CardRemovedError when the card is gone."""
+        ...
+
+
+class CardTransport(Protocol):
+    """What every protocol layer above the wire needs."""
+
+    @property
+    def extended_length(self) -> bool: ...
+
+    @property
+    def apdu_count(self) -> int: ...
+
+    def transmit(self, command: CommandApdu) -> ResponseApdu: ...
+
+
+def historical_bytes(atr: bytes) -> bytes:
+    """The historical bytes of an ATR (7816-3 §8.2): T0's low nibble counts them, after the interface bytes."""
+    if len(atr) < 2:
+        return b""
+    count = atr[1] & 0x0F
+    y = atr[1] >> 4
+    offset = 2
+    while True:
+        offset += bin(y).count("1")
+        if not y & 0x8 or offset > len(atr):
+            break
+        y = atr[offset - 1] >> 4
+    return bytes(atr[offset : offset + count])
+
+
+def supports_extended_length(atr: bytes) -> bool:
+    """True when the card capabilities (compact-TLV tag 7, third byte, bit 7) announce extended Lc/Le."""
+    hist = historical_bytes(atr)
+    if not hist or hist[0] not in (0x00, 0x80):
+        return False
+    body = hist[1:-3] if hist[0] == 0x00 else hist[1:]
+    i = 0
+    while i < len(body):
+        tag, length = body[i] >> 4, body[i] & 0x0F
+        value = body[i + 1 : i + 1 + length]
+        if tag == 0x7 and len(value) >= 3:
+            return bool(value[2] & 0x40)
+        i += 1 + length
+    return False
+
+
+def contactless_atr(extended_length: bool) -> bytes:
+    """The ATR a PC/SC reader builds for a 14443-4 card (PC/SC part 3 §3.1.3.2.3) with these card capabilities."""
+    hist = bytes([0x80, 0x73, 0x00, 0x00, 0x40 if extended_length else 0x00])
+    body = bytes([0x80 | len(hist), 0x80, 0x01]) + hist
+    tck = 0
+    for byte in body:
+        tck ^= byte
+    return b"\x3b" + body + bytes([tck])
+
+
+class ApduTransport:
+    """A `CardTransport` over a `RawChannel`, with response chaining and an APDU counter."""
+
+    def __init__(self, channel: RawChannel, extended_length: bool | None = None) -> None:
+        self._channel = channel
+        self._extended = supports_extended_length(channel.atr) if extended_length is None else extended_length
+        self._count = 0
+
+    @property
+    def extended_length(self) -> bool:
+        return self._extended
+
+    @property
+    def apdu_count(self) -> int:
+        return self._count
+
+    def _exchange(self, command: CommandApdu) -> ResponseApdu:
+        self._count += 1
+        return ResponseApdu.from_bytes(self._channel.exchange(command.to_bytes()))
+
+    def transmit(self, command: CommandApdu) -> ResponseApdu:
+        response = self._exchange(command)
+        if response.sw1 == 0x6C:  # wrong Le: the card tells the right one
+            fixed = CommandApdu(command.cla, command.ins, command.p1, command.p2, command.data,
+                                response.sw2 or SHORT_MAX_NE)
+            response = self._exchange(fixed)
+        data = bytearray(response.data)
+        rounds = 0
+        while response.sw1 == 0x61:
+            rounds += 1
+            if rounds > _MAX_CHAINED:
+                raise CardProtocolError("endless GET RESPONSE chain", response.sw)
+            response = self._exchange(CommandApdu(command.cla & 0x03, 0xC0, 0, 0, b"", response.sw2 or SHORT_MAX_NE))
+            data += response.data
+        return ResponseApdu(bytes(data), response.sw)

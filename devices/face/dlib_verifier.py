@@ -1,0 +1,198 @@
+"""`DlibFaceVerifier`: the real face check, one object per session, on dlib models and OpenCV.
+
+Per frame: detect (downscaled) → quality gate → 68 landmarks → pose and eye openness → liveness challenge →
+embedding of frontal, sharp, eyes-open frames (at most a few per session, spaced out). When the challenges are
+done and enough frames are embedded, the median distance to the chip photo is compared with the threshold
+(ISO/IEC 19795-1: a comparison score against a decision threshold). After `max_attempts` failed attempts the
+result asks for a member of staff.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import statistics
+import time
+from collections.abc import Callable
+
+from devices.card.identity import FacePhoto
+from devices.face.analysis import DlibFaceAnalyzer, Embedding, FaceBox, Image, distance
+from devices.face.errors import ReferenceNotSetError
+from devices.face.geometry import eye_aspect_ratio, head_pose
+from devices.face.liveness import ChallengeSequence, ChallengeStatus, MotionRecord, Observation
+from devices.face.quality import Hint, assess, is_frontal
+from devices.face.reference import ReferenceFace, reference_from_image, reference_from_photo
+from devices.face.settings import FaceSettings
+from devices.face.verifier import FaceDecision, FaceFeedback, FaceVerificationResult, LivenessResult
+
+log = logging.getLogger(__name__)
+
+EMBED_SPACING_S = 0.4  # frames a little apart in time differ more than consecutive ones: a fairer median
+
+
+class DlibFaceVerifier:
+    def __init__(self, analyzer: DlibFaceAnalyzer, settings: FaceSettings | None = None,
+                 rng: random.Random | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.analyzer = analyzer
+        self.settings = settings or FaceSettings()
+        self._rng = rng or random.Random()
+        self._clock = clock
+        self._quality = self.settings.quality()
+        self._reference: ReferenceFace | None = None
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        self._distances: list[float] = []
+        self._live: list[Embedding] = []
+        self._last_embed_at = float("-inf")
+        self._sequence = ChallengeSequence(self.settings.liveness(), self._rng)
+        self._failed_attempts = 0
+        self._motion = MotionRecord(blink_ratio=self.settings.blink_ratio)
+        self._flat_motion_seen = False
+        self._first_at: float | None = None
+        self._last_at = 0.0
+        self._frames_seen = 0
+        self._final: FaceVerificationResult | None = None
+        self._last_feedback: FaceFeedback | None = None
+
+    # -- reference -------------------------------------------------------------------------------------------
+
+    def set_reference(self, photo: FacePhoto) -> None:
+        self._reference = reference_from_photo(self.analyzer, photo)
+        self._reset_state()
+
+    def set_reference_image(self, image: Image) -> None:
+        """For the CLI and tests: a decoded BGR image instead of the chip's bytes."""
+        self._reference = reference_from_image(self.analyzer, image)
+        self._reset_state()
+
+    # -- frames ----------------------------------------------------------------------------------------------
+
+    def process(self, frame: Image, at: float | None = None) -> FaceFeedback:
+        if self._reference is None:
+            raise ReferenceNotSetError("set_reference must come before process")
+        if self._final is not None and self._last_feedback is not None:
+            return self._last_feedback
+        now = self._clock() if at is None else at
+        if self._first_at is None:
+            self._first_at = now
+        self._last_at = now
+        self._frames_seen += 1
+
+        boxes = self.analyzer.detect(frame)
+        quality = assess(frame, boxes, self._quality)
+        box = boxes[0] if boxes else None
+        if not quality.ok:
+            status = self._sequence.observe(None, now)
+            return self._after(status, now, quality.hint, box)
+
+        assert box is not None
+        points = self.analyzer.landmarks(frame, box)
+        pose = head_pose(points, frame.shape[1], frame.shape[0])
+        frontal = is_frontal(pose.yaw_deg, pose.pitch_deg, self._quality)
+        obs = Observation(at=now, ear=eye_aspect_ratio(points), yaw_deg=pose.yaw_deg, frontal=frontal, points=points)
+        self._motion.add(obs)
+        status = self._sequence.observe(obs, now)
+        self._flat_motion_seen |= self._sequence.flat_motion_seen
+        if frontal and self._wants_embedding(now):
+            self._embed(frame, box, now)
+        hint: Hint | None = None
+        if status is ChallengeStatus.PASSED and len(self._distances) < self.settings.frames_to_match:
+            hint = None if frontal else Hint.LOOK_STRAIGHT
+        return self._after(status, now, hint, box)
+
+    def _wants_embedding(self, now: float) -> bool:
+        return (len(self._distances) < 2 * self.settings.frames_to_match
+                and now - self._last_embed_at >= EMBED_SPACING_S)
+
+    def _embed(self, frame: Image, box: FaceBox, now: float) -> None:
+        assert self._reference is not None
+        embedding = self.analyzer.embed(frame, box)
+        if self._live and distance(embedding, self._live[0]) > self.settings.match_threshold * 1.2:
+            # Someone else stepped in front of the camera mid-check: start over with the new face.
+            log.info("face changed during the check; restarting")
+            self._live.clear()
+            self._distances.clear()
+            self._sequence = ChallengeSequence(self.settings.liveness(), self._rng)
+        self._live.append(embedding)
+        self._distances.append(distance(embedding, self._reference.embedding))
+        self._last_embed_at = now
+
+    def _after(self, status: ChallengeStatus, now: float, hint: Hint | None, box: FaceBox | None) -> FaceFeedback:
+        s = self.settings
+        if status is ChallengeStatus.TIMED_OUT:
+            self._failed_attempts += 1
+            self._flat_motion_seen |= self._sequence.flat_motion_seen
+            if self._failed_attempts >= s.max_attempts:
+                decision = (FaceDecision.LIVENESS_FAILED
+                            if self._flat_motion_seen or self._motion.looks_static()
+                            else FaceDecision.NEEDS_ASSISTANCE)
+                return self._finish(decision, box)
+            self._sequence = ChallengeSequence(s.liveness(), self._rng)
+            hint = Hint.TRY_AGAIN
+        elif status is ChallengeStatus.PASSED and len(self._distances) >= s.frames_to_match:
+            score = statistics.median(self._distances)
+            return self._finish(FaceDecision.MATCH if score <= s.match_threshold else FaceDecision.NO_MATCH, box)
+        challenge = self._sequence.current
+        feedback = FaceFeedback(
+            hint_key=None if hint is None else str(hint),
+            challenge=challenge,
+            challenge_key=None if challenge is None else challenge.message_key,
+            progress=self._progress(),
+            face_box=box,
+            done=False,
+            attempt=self._failed_attempts + 1,
+        )
+        self._last_feedback = feedback
+        return feedback
+
+    def _progress(self) -> float:
+        steps = len(self._sequence.challenges) + 1
+        embedded = min(1.0, len(self._distances) / max(1, self.settings.frames_to_match))
+        return min(1.0, (self._sequence.passed_count + embedded) / steps)
+
+    def _finish(self, decision: FaceDecision, box: FaceBox | None) -> FaceFeedback:
+        self._final = self._result(decision)
+        self._last_feedback = FaceFeedback(hint_key=None, challenge=None, challenge_key=None, progress=1.0,
+                                           face_box=box, done=True, attempt=self._failed_attempts + 1)
+        self._live.clear()  # the decision is made: drop live templates at once
+        return self._last_feedback
+
+    # -- outcome ---------------------------------------------------------------------------------------------
+
+    def result(self) -> FaceVerificationResult:
+        if self._final is not None:
+            return self._final
+        return self._result(FaceDecision.NEEDS_ASSISTANCE)
+
+    def _result(self, decision: FaceDecision) -> FaceVerificationResult:
+        seq = self._sequence
+        liveness = LivenessResult(
+            passed=seq.current is None,
+            challenges=tuple(seq.challenges),
+            challenges_passed=seq.passed_count,
+            failed_attempts=self._failed_attempts,
+            static_suspected=self._motion.looks_static(),
+            flat_motion_seen=self._flat_motion_seen,
+        )
+        elapsed = 0 if self._first_at is None else round((self._last_at - self._first_at) * 1000)
+        return FaceVerificationResult(
+            decision=decision,
+            score=statistics.median(self._distances) if self._distances else None,
+            threshold=self.settings.match_threshold,
+            liveness=liveness,
+            frames_used=len(self._distances),
+            frames_seen=self._frames_seen,
+            elapsed_ms=elapsed,
+        )
+
+    def wipe(self) -> None:
+        self._reference = None
+        self._reset_state()
+
+
+def analyzer_for(settings: FaceSettings) -> DlibFaceAnalyzer:
+    """The analyzer the settings ask for (detection width, a replacement 68-point model). Models load lazily."""
+    from devices.face.analysis import FaceModelFiles
+
+    return DlibFaceAnalyzer(FaceModelFiles(landmarks68=settings.landmark_model), detect_width=settings.detect_width)

@@ -1,0 +1,191 @@
+"""Active liveness: a short random sequence of challenges (blink, turn left, turn right) checked on landmarks.
+
+Presentation-attack terms follow ISO/IEC 30107-3. A printed photo or a still on a phone cannot blink, and a flat
+picture slid or scaled in front of the camera does not change yaw, and one tilted about a vertical axis gives a
+yaw change without the sideways nose movement of a turning head (see `geometry.py`). That last check is weak
+(a tilted photo of an already turned face can pass it); the blink, always among the challenges, is the one a
+still picture cannot do. The order is random so a recording made for one session does
+not fit the next. Time limits are generous: many users are elderly. Replay of a video of the real person on a
+screen is not detected by landmarks alone; staff supervision covers that.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from devices.face.analysis import Points
+from devices.face.geometry import nose_offset
+
+
+class Challenge(StrEnum):
+    BLINK = "blink"
+    TURN_LEFT = "turn_left"     # the person's own left: the nose moves towards the image's right
+    TURN_RIGHT = "turn_right"
+
+    @property
+    def message_key(self) -> str:
+        return f"face.challenge_{self.value}"
+
+
+class ChallengeStatus(StrEnum):
+    WAITING = "waiting"        # collecting a baseline or watching for the move
+    PASSED = "passed"          # every challenge in the sequence is done
+    TIMED_OUT = "timed_out"
+
+
+@dataclass(frozen=True)
+class LivenessSettings:
+    challenges: int = 2
+    timeout_s: float = 12.0           # per challenge
+    blink_ratio: float = 0.7          # closed: eye aspect ratio below this fraction of the open-eye baseline
+    max_closed_s: float = 2.0         # a slow, deliberate blink still counts
+    turn_yaw_deg: float = 12.0        # yaw change from the person's own straight-ahead pose
+    min_nose_shift: float = 0.08      # nose against the eyes, in eye spacings: the depth a flat picture lacks
+    baseline_frames: int = 3
+
+
+@dataclass(frozen=True)
+class Observation:
+    at: float          # seconds, on the session's clock
+    ear: float
+    yaw_deg: float
+    frontal: bool
+    points: Points = field(repr=False)
+
+
+@dataclass
+class ChallengeSequence:
+    """One attempt: the challenges in random order, each with its own time limit."""
+
+    settings: LivenessSettings
+    rng: random.Random
+    challenges: list[Challenge] = field(default_factory=list)
+    index: int = 0
+    started_at: float | None = None
+    flat_motion_seen: bool = False   # a turn-sized yaw change without the nose moving: a tilted picture
+    _open_ears: list[float] = field(default_factory=list)
+    _neutral: list[Observation] = field(default_factory=list)
+    _closed_since: float | None = None
+
+    def __post_init__(self) -> None:
+        if not self.challenges:
+            self.challenges = draw_challenges(self.settings.challenges, self.rng)
+
+    @property
+    def current(self) -> Challenge | None:
+        return self.challenges[self.index] if self.index < len(self.challenges) else None
+
+    @property
+    def passed_count(self) -> int:
+        return self.index
+
+    def observe(self, obs: Observation | None, now: float) -> ChallengeStatus:
+        """Feed one frame's landmarks (None: no usable face in this frame)."""
+        if self.current is None:
+            return ChallengeStatus.PASSED
+        if self.started_at is None:
+            self.started_at = now
+        if now - self.started_at > self.settings.timeout_s:
+            return ChallengeStatus.TIMED_OUT
+        if obs is not None and self._step(self.current, obs):
+            self.index += 1
+            self.started_at = now
+            self._closed_since = None
+            self._neutral.clear()
+        return ChallengeStatus.PASSED if self.current is None else ChallengeStatus.WAITING
+
+    def _step(self, challenge: Challenge, obs: Observation) -> bool:
+        if challenge is Challenge.BLINK:
+            return self._blink(obs)
+        return self._turn(obs, +1 if challenge is Challenge.TURN_LEFT else -1)
+
+    def _blink(self, obs: Observation) -> bool:
+        s = self.settings
+        if len(self._open_ears) < s.baseline_frames:
+            if obs.frontal:
+                self._open_ears.append(obs.ear)
+            return False
+        baseline = statistics.median(self._open_ears[-9:])
+        if obs.ear < s.blink_ratio * baseline:
+            if self._closed_since is None:
+                self._closed_since = obs.at
+            return False
+        if self._closed_since is not None:
+            closed_for = obs.at - self._closed_since
+            self._closed_since = None
+            if obs.ear >= (1 + s.blink_ratio) / 2 * baseline and closed_for <= s.max_closed_s:
+                return True
+        elif obs.frontal:
+            self._open_ears.append(obs.ear)
+        return False
+
+    def _turn(self, obs: Observation, sign: int) -> bool:
+        s = self.settings
+        if len(self._neutral) < s.baseline_frames:
+            if obs.frontal:
+                self._neutral.append(obs)
+            return False
+        straight = statistics.median(o.yaw_deg for o in self._neutral)
+        if sign * (obs.yaw_deg - straight) < s.turn_yaw_deg:
+            return False
+        nose_straight = statistics.median(nose_offset(o.points) for o in self._neutral)
+        if sign * (nose_offset(obs.points) - nose_straight) < s.min_nose_shift:
+            self.flat_motion_seen = True
+            return False
+        return True
+
+
+def draw_challenges(count: int, rng: random.Random) -> list[Challenge]:
+    """`count` challenges in random order; a blink is always among them (the one a still picture can never do)."""
+    turns = [Challenge.TURN_LEFT, Challenge.TURN_RIGHT]
+    rng.shuffle(turns)
+    chosen = [Challenge.BLINK, *turns][:max(1, min(count, 3))]
+    rng.shuffle(chosen)
+    return chosen
+
+
+@dataclass
+class MotionRecord:
+    """What moved over a whole session. A picture never closes its eyes; a still one barely changes at all.
+
+    People blink many times a minute without being asked, so several seconds of a face whose eyes never closed,
+    or of eye openness and yaw that hardly vary, are taken as signs of a picture rather than a person.
+    """
+
+    blink_ratio: float = 0.7
+    min_watch_s: float = 6.0
+    ears: list[float] = field(default_factory=list)
+    yaws: list[float] = field(default_factory=list)
+    first_at: float | None = None
+    last_at: float = 0.0
+
+    def add(self, obs: Observation) -> None:
+        self.ears.append(obs.ear)
+        self.yaws.append(obs.yaw_deg)
+        if self.first_at is None:
+            self.first_at = obs.at
+        self.last_at = obs.at
+
+    def eyes_closed_seen(self) -> bool:
+        if not self.ears:
+            return False
+        typical = statistics.median(self.ears)
+        return min(self.ears) < self.blink_ratio * typical
+
+    def looks_static(self) -> bool:
+        if len(self.ears) < 5 or self.first_at is None:
+            return False
+        ear_low, ear_high = _spread(self.ears)
+        yaw_low, yaw_high = _spread(self.yaws)
+        if (ear_high - ear_low) < 0.25 * statistics.median(self.ears) and (yaw_high - yaw_low) < 6.0:
+            return True
+        return self.last_at - self.first_at >= self.min_watch_s and not self.eyes_closed_seen()
+
+
+def _spread(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    k = max(0, len(ordered) // 20)  # ignore the extreme 5 % on each side: single-frame landmark glitches
+    return ordered[k], ordered[-1 - k]

@@ -1,0 +1,46 @@
+"""Tuning of the face check. Field names equal those of the kiosk's `[face]` settings, so the composition root
+builds one with `FaceSettings.from_mapping(dataclasses.asdict(config.face))` (other keys, such as the back-end
+choice, are ignored)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from devices.face.liveness import LivenessSettings
+from devices.face.quality import QualityThresholds
+
+
+@dataclass(frozen=True)
+class FaceSettings:
+    # Distance of dlib ResNet embeddings at or below which two faces are taken as one person. 0.5 is stricter than
+    # the customary 0.6 to favour a low false-match rate (aim: ≤ 0.1 %); a false non-match costs only a staff check.
+    match_threshold: float = 0.5
+    frames_to_match: int = 3
+    liveness_challenges: int = 2
+    challenge_timeout_s: float = 12.0
+    max_attempts: int = 3
+    detect_width: int = 320
+    min_face_fraction: float = 0.22
+    min_sharpness: float = 30.0
+    min_brightness: float = 50.0
+    max_frontal_yaw_deg: float = 15.0
+    turn_yaw_deg: float = 12.0
+    blink_ratio: float = 0.7
+    landmark_model: Path | None = None   # a 68-point shape predictor file; None: the packaged one
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> FaceSettings:
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+    def quality(self) -> QualityThresholds:
+        return QualityThresholds(min_face_fraction=self.min_face_fraction, min_sharpness=self.min_sharpness,
+                                 min_brightness=self.min_brightness, max_frontal_yaw_deg=self.max_frontal_yaw_deg)
+
+    def liveness(self) -> LivenessSettings:
+        return LivenessSettings(challenges=self.liveness_challenges, timeout_s=self.challenge_timeout_s,
+                                blink_ratio=self.blink_ratio, turn_yaw_deg=self.turn_yaw_deg)

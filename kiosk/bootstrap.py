@@ -1,0 +1,288 @@
+"""The composition root: the one place that reads the configuration and chooses what to build.
+
+Each device is picked from an explicit name → builder table (as python-escpos picks a back end): card `pcsc` or
+`emulated`, camera `opencv` or `simulated`, printer `pdf`, `cups` or `escpos`, speech `espeak` or `silent`,
+insurance `simulated` or `gateway`. A builder imports its back end only when chosen, so a kiosk without OpenCV or
+pyscard runs as long as it does not ask for them, and a missing one is reported by name (`DeviceUnavailableError`).
+In demo mode the portal simulator is started here too (`portal.start_simulator`). The result is one `Kiosk`: a
+plain bundle of collaborators that the UI receives; nothing else in the kiosk reads settings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import KioskConfig
+from kiosk.i18n import Translator
+from kiosk.operations import Operations
+from kiosk.session import Session
+from kiosk.session_timer import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+
+class DeviceUnavailableError(RuntimeError):
+    """A configured device or back end cannot be built; the message names the setting and what is missing."""
+
+    message_key = "common.device_unavailable"
+
+    def __init__(self, setting: str, backend: str, detail: str) -> None:
+        super().__init__(f"{setting} = {backend!r}: {detail}")
+        self.setting = setting
+        self.backend = backend
+        self.detail = detail
+
+
+def _load(setting: str, backend: str, path: str) -> Any:
+    """Import `module:attribute`, turning a missing optional dependency into a clear, named error."""
+    module_name, _, attribute = path.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise DeviceUnavailableError(setting, backend, f"cannot import {module_name} ({exc})") from exc
+    try:
+        return getattr(module, attribute)
+    except AttributeError as exc:
+        raise DeviceUnavailableError(setting, backend, f"{module_name} has no {attribute}") from exc
+
+
+# ---- device tables -------------------------------------------------------------------------------------------
+def _trust_store(config: KioskConfig) -> Any:
+    if config.card.trust_store is None:
+        return None
+    from devices.card.trust_store import TrustStore
+
+    return TrustStore.from_folder(config.card.trust_store)
+
+
+def _card_pcsc(config: KioskConfig, _demo: DemoSetup) -> Any:
+    cls = _load("card.backend", "pcsc", "devices.card.pcsc:PcscCardReader")
+    return cls(config.card.reader_name, _trust_store(config), prefer_pace=config.card.prefer_pace,
+               poll_interval=config.card.removal_poll_s)
+
+
+def _card_emulated(config: KioskConfig, demo: DemoSetup) -> Any:
+    """The in-process virtual CCCD: a test issuer signs the card, and the kiosk trusts that issuer's CSCA."""
+    cls = _load("card.backend", "emulated", "devices.card.simulated:SimulatedCardReader")
+    from devices.card.emulator.issuer import TestIssuer
+    from devices.card.emulator.personalise import personalise
+    from devices.card.emulator.profile import load_profile, shipped_profiles_folder
+    from devices.card.trust_store import TrustStore
+
+    issuer = TestIssuer.generate()
+    profile_path = config.card.emulator_profile or shipped_profiles_folder() / "demo.toml"
+    demo.card_image = personalise(load_profile(profile_path), issuer)
+    trust = _trust_store(config) or TrustStore.from_certificates([issuer.csca_der])
+    return cls(trust, prefer_pace=config.card.prefer_pace)
+
+
+def _camera_opencv(config: KioskConfig, _demo: DemoSetup) -> Any:
+    cls = _load("camera.backend", "opencv", "devices.camera.opencv:OpenCvCamera")
+    c = config.camera
+    return cls(c.device, width=c.width, height=c.height, fps=c.fps)
+
+
+def _camera_simulated(config: KioskConfig, demo: DemoSetup) -> Any:
+    cls = _load("camera.backend", "simulated", "devices.camera.simulated:SimulatedCamera")
+    c = config.camera
+    if c.video is not None:
+        return cls(c.video, width=c.width, height=c.height, fps=c.fps, realtime=not demo.fast)
+    return cls(None, width=c.width, height=c.height, fps=c.fps, frames=[demo.still_frame(c.width, c.height)],
+               realtime=not demo.fast)
+
+
+def _printer_pdf(config: KioskConfig, _demo: DemoSetup) -> Any:
+    cls = _load("printer.backend", "pdf", "devices.printer.simulated:PdfFolderPrinter")
+    return cls(config.printer.output_dir)
+
+
+def _printer_cups(config: KioskConfig, _demo: DemoSetup) -> Any:
+    cls = _load("printer.backend", "cups", "devices.printer.cups:CupsPrinter")
+    return cls(config.printer.cups_queue)
+
+
+def _printer_escpos(config: KioskConfig, _demo: DemoSetup) -> Any:
+    cls = _load("printer.backend", "escpos", "devices.printer.escpos:EscposPrinter")
+    return cls(config.printer.escpos_device)
+
+
+def _speech_espeak(config: KioskConfig, _demo: DemoSetup) -> Any:
+    s = config.speech
+    cls = _load("speech.backend", "espeak", "devices.speech.espeak:EspeakSpeaker")
+    speaker = cls({"vi": s.voice_vi, "en": s.voice_en}, rate_wpm=s.rate_wpm, volume=s.volume)
+    if s.prompts_dir is not None:
+        recorded = _load("speech.prompts_dir", "recorded", "devices.speech.recorded:RecordedPromptSpeaker")
+        return recorded(speaker, s.prompts_dir)
+    return speaker
+
+
+def _speech_silent(config: KioskConfig, _demo: DemoSetup) -> Any:
+    cls = _load("speech.backend", "silent", "devices.speech.simulated:SilentSpeaker")
+    return cls(volume=config.speech.volume)
+
+
+def _insurance_simulated(config: KioskConfig, _demo: DemoSetup) -> Any:
+    cls = _load("hospital.insurance_backend", "simulated", "kiosk.hospital.simulated:SimulatedInsuranceGateway")
+    return cls()
+
+
+def _insurance_gateway(config: KioskConfig, _demo: DemoSetup) -> Any:
+    cls = _load("hospital.insurance_backend", "gateway", "kiosk.hospital.gateway:BhxhInsuranceGateway")
+    return cls.from_config(config)
+
+
+Builder = Callable[[KioskConfig, "DemoSetup"], Any]
+CARD_READERS: dict[str, Builder] = {"pcsc": _card_pcsc, "emulated": _card_emulated}
+CAMERAS: dict[str, Builder] = {"opencv": _camera_opencv, "simulated": _camera_simulated}
+PRINTERS: dict[str, Builder] = {"pdf": _printer_pdf, "cups": _printer_cups, "escpos": _printer_escpos}
+SPEAKERS: dict[str, Builder] = {"espeak": _speech_espeak, "silent": _speech_silent}
+INSURANCE: dict[str, Builder] = {"simulated": _insurance_simulated, "gateway": _insurance_gateway}
+
+
+def _pick(table: dict[str, Builder], setting: str, backend: str, config: KioskConfig, demo: DemoSetup) -> Any:
+    try:
+        builder = table[backend]
+    except KeyError as exc:
+        raise DeviceUnavailableError(setting, backend, f"unknown; choose one of {', '.join(sorted(table))}") from exc
+    return builder(config, demo)
+
+
+@dataclass
+class DemoSetup:
+    """How a demo or test run differs from a kiosk in service: fixed time and seed, no real-time waits."""
+
+    enabled: bool = False
+    fast: bool = False                        # simulated devices do not wait in real time
+    now: datetime | None = None               # a fixed wall clock (the same receipts on every run)
+    seed: int = 6                             # face challenges and simulators draw from this
+    face_scenario: str = "genuine"
+    portal_faults: str = ""
+    card_image: Any = None                    # the emulated backend's virtual card, for "insert" buttons and tests
+
+    def still_frame(self, width: int, height: int) -> Any:
+        import numpy as np
+
+        frame = np.full((height, width, 3), (70, 64, 58), dtype=np.uint8)
+        frame[height // 5: height - height // 6, width // 3: 2 * width // 3] = (150, 170, 200)
+        return frame
+
+
+@dataclass
+class Kiosk(Operations):
+    """Everything the UI works with; built once by `build_kiosk` and closed with `close()`."""
+
+    config: KioskConfig
+    session: Session
+    clock: Clock
+    now: Callable[[], datetime]
+    translator: Translator
+    card_reader: Any
+    camera: Any
+    face_verifier: Any
+    printer: Any
+    speaker: Any
+    guide: Any
+    catalogue: Any
+    submissions: Any
+    staff: Any
+    audit: Any
+    hospital: Any = None
+    portal_simulator: Any = None
+    demo: bool = False
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def place_name(self) -> str:
+        return self.config.kiosk.ward_name
+
+    def close(self) -> None:
+        for stop in (getattr(self.submissions, "stop", None), getattr(self.card_reader, "close", None),
+                     getattr(self.speaker, "stop", None),
+                     getattr(self.portal_simulator, "stop", None)):
+            if stop is None:
+                continue
+            try:
+                stop()
+            except Exception:
+                log.warning("could not stop a collaborator cleanly", exc_info=True)
+
+
+def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock | None = None) -> Kiosk:
+    """Build every collaborator the configuration asks for (devices first, so a missing one fails early)."""
+    demo = demo or DemoSetup()
+    clock = clock or SystemClock()
+    data_dir = config.kiosk.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    card = _pick(CARD_READERS, "card.backend", config.card.backend, config, demo)
+    camera = _pick(CAMERAS, "camera.backend", config.camera.backend, config, demo)
+    printer = _pick(PRINTERS, "printer.backend", config.printer.backend, config, demo)
+    speaker = _pick(SPEAKERS, "speech.backend", config.speech.backend, config, demo)
+    face = _face_verifier(config, demo)
+
+    simulator = None
+    if config.portal.start_simulator:
+        from kiosk.portal.simulator import start_simulator
+
+        simulator = start_simulator(port=0, db=":memory:", faults=demo.portal_faults,
+                                    seed=demo.seed if demo.enabled else None)
+        config = dataclasses.replace(config, portal=dataclasses.replace(config.portal, base_url=simulator.url))
+
+    from kiosk.audit import AuditLog
+    from kiosk.catalogue.loader import load_catalogue
+    from kiosk.speech.guide import VoiceGuide
+    from kiosk.staff import StaffAuthenticator
+    from kiosk.submissions import SubmissionService
+
+    fixed = demo.now
+    now: Callable[[], datetime] = (lambda: fixed) if fixed is not None else datetime.now
+    audit = AuditLog(data_dir, config.kiosk.kiosk_id, now=(lambda: fixed) if fixed is not None else _utc)
+    session = Session(config.session, clock=clock, audit=audit, default_language=config.kiosk.default_language)
+    submissions = SubmissionService.from_config(config)
+    submissions.start()
+    translator = Translator(language=config.kiosk.default_language)
+    kiosk = Kiosk(
+        config=config, session=session, clock=clock, now=now, translator=translator,
+        card_reader=card, camera=camera, face_verifier=face, printer=printer, speaker=speaker,
+        guide=VoiceGuide(speaker), catalogue=load_catalogue(config.catalogue.folder), submissions=submissions,
+        staff=StaffAuthenticator(config.staff, clock=clock, state_dir=data_dir), audit=audit,
+        hospital=_hospital(config, demo, now) if config.hospital.enabled else None,
+        portal_simulator=simulator, demo=demo.enabled,
+    )
+    if demo.card_image is not None:
+        kiosk.extras["card_image"] = demo.card_image
+    session.register_collaborator(face)
+    return kiosk
+
+
+def _utc() -> datetime:
+    from datetime import UTC
+
+    return datetime.now(UTC)
+
+
+def _face_verifier(config: KioskConfig, demo: DemoSetup) -> Any:
+    """The simulated camera goes with the scripted verifier (no real face in its frames); a real camera with dlib."""
+    f = config.face
+    if config.camera.backend == "simulated":
+        cls = _load("camera.backend", "simulated", "devices.face.simulated:SimulatedFaceVerifier")
+        return cls(demo.face_scenario, threshold=f.match_threshold, max_attempts=f.max_attempts,
+                   rng=random.Random(demo.seed), frames_per_step=3 if demo.fast else 8)
+    cls = _load("camera.backend", config.camera.backend, "devices.face.dlib_verifier:DlibFaceVerifier")
+    return cls.from_settings(f)
+
+
+def _hospital(config: KioskConfig, demo: DemoSetup, now: Callable[[], datetime]) -> Any:
+    from kiosk.hospital.checkin import HospitalCheckIn, load_specialties
+    from kiosk.hospital.queue_numbers import SqliteQueueNumbers
+
+    gateway = _pick(INSURANCE, "hospital.insurance_backend", config.hospital.insurance_backend, config, demo)
+    queue = SqliteQueueNumbers(Path(config.hospital.queue_db))
+    return HospitalCheckIn(gateway, queue, load_specialties(), config.hospital.minutes_per_patient, clock=now)

@@ -1,0 +1,220 @@
+"""The service catalogue's typed shape: what a service data file becomes once it has been validated.
+
+A service is data, not code (services.md §6 and the "signed data per province" rule of §4.2): names, agency,
+what to bring, fees, processing time, steps and fields, attachments, and how the answers map onto the portal's
+`form.data` for each procedure code. Everything here is frozen so a loaded catalogue can be shared freely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Lang = Literal["vi", "en"]
+
+FIELD_TYPES = (
+    "text", "name", "date", "id_number", "old_id_number", "phone", "email", "choice", "number", "yes_no",
+    "address", "group", "attachment", "computed", "file_code", "id_last4", "plate", "insurance_card",
+)
+SERVICE_KINDS = ("application", "lookup", "payment", "hospital")
+COMPUTED_KINDS = ("fee", "appointment_date", "template")
+PREFILL_SOURCES = (
+    "id_number", "document_number", "full_name", "date_of_birth", "sex", "nationality", "ethnicity", "religion",
+    "place_of_origin", "place_of_residence", "date_of_issue", "date_of_expiry", "father_name", "mother_name",
+    "spouse_name", "old_id_number", "id_last4",
+)
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A text for people in both kiosk languages."""
+
+    vi: str
+    en: str
+
+    def get(self, lang: Lang) -> str:
+        return self.en if lang == "en" and self.en else self.vi
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: LocalText
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Shows a field or step only when another answer has a given value (`equals`, `one_of`) or is set."""
+
+    field: str
+    equals: object = None
+    one_of: tuple[object, ...] = ()
+    is_set: bool | None = None
+
+    def holds(self, values: Mapping[str, object]) -> bool:
+        value = values.get(self.field)
+        if self.is_set is not None:
+            return _is_set(value) == self.is_set
+        if self.one_of:
+            return value in self.one_of
+        return value == self.equals
+
+
+def _is_set(value: object) -> bool:
+    return value not in (None, "", [], {}) and value is not False
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str                     # also the shared fact key: one key is asked once per session ("declare once")
+    type: str
+    label: LocalText
+    help: LocalText | None = None
+    required: bool = True
+    prefill: str = ""            # an Identity attribute (PREFILL_SOURCES)
+    choices: tuple[Choice, ...] = ()
+    when: Condition | None = None
+    minimum: int | None = None   # number value or group item count
+    maximum: int | None = None
+    fields: tuple[FieldSpec, ...] = ()   # a group's sub-fields
+    compute: str = ""            # computed: COMPUTED_KINDS
+    template: LocalText | None = None
+    component_code: str = ""     # attachment: the portal's MaThanhPhanHoSo
+    default: object = None
+    past: bool = False           # date: not after today
+    future: bool = False         # date: not before today
+    after: str = ""              # date: strictly after this other date field
+    check_against_chip: bool = False  # id_number: must agree with the chip's sex and date of birth
+    sex_field: str = ""          # id_number of another person: cross-check with these answers
+    dob_field: str = ""
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    id: str
+    title: LocalText
+    fields: tuple[FieldSpec, ...]
+    when: Condition | None = None
+    part: str = ""               # the procedure part this step belongs to (combined services)
+
+
+@dataclass(frozen=True)
+class FeeRule:
+    when: Condition
+    amount: int
+
+
+@dataclass(frozen=True)
+class FeeExtra:
+    count_field: str             # a number field or a group (its item count)
+    over: int
+    amount_each: int
+
+
+@dataclass(frozen=True)
+class FeeTiers:
+    """Per-person amounts falling with each extra person (household health insurance, Decree 146/2018 Art. 7)."""
+
+    count_field: str
+    unit: int                      # the full amount for the first person, per `period_unit` months
+    percents: tuple[int, ...]      # first person, second, …; the last one repeats
+    counted_before: int = 0        # people counted before the group (the applicant)
+    period_field: str = ""         # a number/choice field with the months paid for
+    period_unit: int = 12
+
+
+@dataclass(frozen=True)
+class FeeSpec:
+    base: int = 0
+    rules: tuple[FeeRule, ...] = ()
+    extras: tuple[FeeExtra, ...] = ()
+    note: LocalText | None = None
+    tiers: FeeTiers | None = None
+
+    def amount(self, values: Mapping[str, object]) -> int:
+        total = next((r.amount for r in self.rules if r.when.holds(values)), self.base)
+        for extra in self.extras:
+            total += max(0, _count(values.get(extra.count_field)) - extra.over) * extra.amount_each
+        if self.tiers is not None:
+            t = self.tiers
+            people = t.counted_before + _count(values.get(t.count_field))
+            months = _count(values.get(t.period_field)) if t.period_field else t.period_unit
+            for i in range(people):
+                percent = t.percents[min(i, len(t.percents) - 1)]
+                total += round(t.unit * percent / 100 * months / t.period_unit)
+        return total
+
+
+def _count(value: object) -> int:
+    if isinstance(value, list):
+        return len(value)
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return 0
+
+
+@dataclass(frozen=True)
+class ProcedureSpec:
+    """One portal procedure: the main one, or a linked one of a combined (liên thông) service."""
+
+    part: str
+    procedure_code: str
+    agency_code: str             # empty: the kiosk's own agency (kiosk.agency_code)
+    name: LocalText
+    schema_id: str
+    schema_version: int
+    data: Mapping[str, str]      # portal form.data key → field key
+
+
+@dataclass(frozen=True)
+class AttachmentSpec:
+    field: str                   # the attachment field holding the pages
+    component_code: str
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    code: str
+    kind: str
+    icon: str
+    name: LocalText
+    agency_name: LocalText
+    bring: tuple[LocalText, ...]
+    processing_working_days: int
+    processing_note: LocalText | None
+    fees: FeeSpec
+    steps: tuple[StepSpec, ...]
+    procedures: tuple[ProcedureSpec, ...]   # the first is the main procedure; the rest are linked
+    withdraw_statuses: tuple[int, ...] = ()
+    delivery_methods: tuple[str, ...] = ("online",)
+    source: str = field(default="", compare=False)
+
+    @property
+    def main(self) -> ProcedureSpec:
+        return self.procedures[0]
+
+    def can_withdraw(self, status: int) -> bool:
+        return status in self.withdraw_statuses
+
+    def all_fields(self) -> list[FieldSpec]:
+        return [f for step in self.steps for f in step.fields]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    services: tuple[ServiceSpec, ...]
+    folder: str = ""
+
+    def get(self, code: str) -> ServiceSpec:
+        for service in self.services:
+            if service.code == code:
+                return service
+        raise KeyError(code)
+
+    def codes(self) -> list[str]:
+        return [s.code for s in self.services]

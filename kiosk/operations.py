@@ -1,0 +1,267 @@
+"""What the UI asks the core to do, one plain method per intent (Anki keeps these in `aqt/operations`; here they
+stay Qt-free so they are testable without a window).
+
+`Kiosk` (kiosk.bootstrap) inherits these; each method uses only the collaborators the composition root gave it.
+Slow ones (card reads, submitting, printing, device checks) are called by the UI off the GUI thread. Errors from the
+lower packages keep their `message_key`; `message_for` is the one place that turns any error into a sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from kiosk.config import KioskConfig
+from kiosk.i18n import Language, MissingMessageError, Translator
+from kiosk.session import Session
+
+log = logging.getLogger(__name__)
+
+
+class Operations:
+    config: KioskConfig
+    session: Session
+    translator: Translator
+    now: Callable[[], datetime]
+    card_reader: Any
+    camera: Any
+    printer: Any
+    speaker: Any
+    guide: Any
+    catalogue: Any
+    submissions: Any
+    staff: Any
+    audit: Any
+    hospital: Any
+    portal_simulator: Any
+    extras: dict[str, Any]
+
+    # ---- texts and voice ---------------------------------------------------------------------------------
+    def translate(self, key: str, language: str, /, **params: object) -> str:
+        tr = Translator(language=_lang(language), catalogue=self.translator.catalogue)
+        try:
+            return tr.text(key, **params)
+        except (MissingMessageError, KeyError, IndexError):
+            log.warning("no message for key %s", key)
+            return tr.text("common.unexpected_error")
+
+    def message_for(self, error: BaseException, language: str) -> str:
+        """The citizen-facing sentence for any error; unknown errors get the kind generic one."""
+        key = getattr(error, "message_key", "") or "common.unexpected_error"
+        return self.translate(str(key), language)
+
+    def speak(self, key: str, language: str, /, **params: object) -> None:
+        try:
+            self.guide.speak(key, language, **params)
+        except Exception:
+            log.warning("voice guide could not speak %s", key)
+
+    def speak_text(self, text: str, language: str) -> None:
+        try:
+            self.guide.speak_text(text, language)
+        except Exception:
+            log.warning("voice guide could not speak a review sentence")
+
+    def repeat_speech(self) -> None:
+        try:
+            self.guide.repeat()
+        except Exception:
+            log.warning("voice guide could not repeat")
+
+    # ---- card ----------------------------------------------------------------------------------------------
+    def watch_card(self, callback: Callable[[bool], None]) -> None:
+        """`callback(True)` on insert and `callback(False)` on removal, from whatever thread the reader uses."""
+        from devices.card.interface import CardInserted
+
+        self.card_reader.subscribe(lambda event: callback(isinstance(event, CardInserted)))
+
+    def card_needs_key(self) -> bool:
+        # Every CCCD chip opens only with BAC/PACE keyed from the MRZ data or the CAN (ICAO 9303-11 §4).
+        return True
+
+    def read_card(self, key: Any, progress: Callable[[float], None] | None = None) -> Any:
+        keys = list(key) if isinstance(key, list | tuple) else ([] if key is None else [key])
+        def step(_name: str, fraction: float) -> None:
+            if progress is not None:
+                progress(fraction)
+        return self.card_reader.read_identity(keys, step)
+
+    def access_key_from_mrz(self, text: str) -> Any:
+        from devices.card.access_keys import from_mrz
+
+        return from_mrz(text)
+
+    def access_key_from_typed(self, id_number: str, birth: date, expiry: date) -> Any:
+        from devices.card.access_keys import from_details
+
+        return from_details(id_number, birth.strftime("%y%m%d"), expiry.strftime("%y%m%d"))
+
+    def access_key_from_card_qr(self, frame: Any) -> Any:
+        """Candidate keys from the CCCD front QR in a camera frame, or None while none is seen."""
+        from devices.card.access_keys import InvalidAccessKeyError, from_qr
+
+        text = self.decode_qr(frame)
+        if not text:
+            return None
+        try:
+            return from_qr(text)
+        except InvalidAccessKeyError:
+            return None
+
+    def decode_qr(self, frame: Any) -> str | None:
+        scanner = self.extras.get("qr")
+        if scanner is None:
+            from devices.qr.zxing import ZxingQrScanner
+
+            scanner = self.extras.setdefault("qr", ZxingQrScanner())
+        found = scanner.decode(frame)
+        if not found:
+            return None
+        first = found[0] if isinstance(found, list | tuple) else found
+        return str(getattr(first, "text", first))
+
+    def record_face_result(self, result: Any) -> None:
+        log.info("face check decision=%s frames=%s", getattr(result, "decision", "?"),
+                 getattr(result, "frames_used", "?"))
+
+    # ---- forms and services --------------------------------------------------------------------------------
+    def new_form(self, spec: Any, identity: Any, language: str) -> Any:
+        if spec.kind == "hospital":
+            from kiosk.hospital_visit import HospitalVisit
+
+            return HospitalVisit(self.hospital, spec, identity, language, self.translator.catalogue)
+        from kiosk.forms.session import FormSession, FormSettings
+
+        settings = FormSettings(agency_code=self.config.kiosk.agency_code,
+                                auth_method="assisted" if self.session.helper else "chip_face")
+        return FormSession(spec, identity, self.now, settings, language=_lang(language))
+
+    def fee_text(self, spec: Any, language: str) -> str:
+        from kiosk.forms.views import money
+
+        return money(spec.fees.amount({}), _lang(language), Translator(language=_lang(language)))
+
+    @staticmethod
+    def new_submission_id() -> str:
+        return secrets.token_hex(16)
+
+    def submit(self, form: Any, submission_id: str) -> Any:
+        """Save and send (or queue) the confirmed form; a hospital visit issues its numbered slip instead."""
+        if hasattr(form, "issue"):
+            return form.issue(submission_id)
+        identity = form.identity()
+        last4 = identity.id_last4 if identity is not None else ""
+        return self.submissions.submit(form.service.code, form.payload(), self._attachments(form), last4,
+                                       service_name=form.service.name.get("vi"), submission_id=submission_id)
+
+    def _attachments(self, form: Any) -> Sequence[Any]:
+        from offline_cache import Attachment
+
+        out = []
+        for component, pages in form.attachment_pages().items():
+            for i, page in enumerate(pages):
+                out.append(Attachment(component, f"{component}-{i + 1}.jpg", page.media_type, page.data))
+        return out
+
+    def problems_text(self, outcome: Any, language: str) -> str:
+        lines = [self.translate(outcome.message_key, language)]
+        for p in getattr(outcome, "problems", ()):
+            lines.append(p.message_en if language == "en" else p.message_vi)
+        return "\n".join(lines)
+
+    def portal_offline(self) -> bool:
+        try:
+            progress = self.submissions.progress()
+        except Exception:
+            return False
+        return bool(getattr(progress, "breaker_open", False))
+
+    @staticmethod
+    def spoken_code(code: str) -> str:
+        return " ".join(code)
+
+    def due_text(self, due_at: str, language: str) -> str:
+        try:
+            day = datetime.fromisoformat(due_at).date()
+        except ValueError:
+            return due_at
+        from kiosk.forms.views import spoken_date
+
+        return day.strftime("%d/%m/%Y") if language == "vi" else spoken_date(day, "en")
+
+    def can_withdraw(self, file_code: str, status: int | None) -> bool:
+        return status in (1, 2, 4, 5)
+
+    # ---- printing and help -----------------------------------------------------------------------------------
+    def print_receipt(self, form: Any, outcome: Any, language: str) -> Any:
+        from kiosk.receipts import print_for_outcome
+
+        return print_for_outcome(self, form, outcome, language)
+
+    def receipt_from_qr(self, frame: Any) -> tuple[str, str] | None:
+        from printing.qr_payload import QrPayloadError, decode
+
+        text = self.decode_qr(frame)
+        if not text:
+            return None
+        try:
+            payload = decode(text)
+        except QrPayloadError:
+            return None
+        return payload.file_code, payload.masked_id[-4:]
+
+    def request_help(self) -> None:
+        self.audit.record("help_requested", session_hash=self.session.session_hash)
+
+    def print_help_slip(self) -> Any:
+        from kiosk.receipts import print_help_slip
+
+        return print_help_slip(self, self.session.language)
+
+    def scan_document(self) -> list[Any]:
+        from kiosk.forms.fields import ScannedPage
+
+        return [ScannedPage(self.camera_snapshot_jpeg())]
+
+    def camera_snapshot_jpeg(self) -> bytes:
+        import cv2
+
+        self.camera.start()
+        try:
+            frame = self.camera.read()
+        finally:
+            self.camera.stop()
+        ok, data = cv2.imencode(".jpg", frame)
+        return bytes(data) if ok else b""
+
+    # ---- technician and manager ------------------------------------------------------------------------------
+    def device_check(self, name: str) -> tuple[bool, str]:
+        from kiosk.diagnostics import run_check
+
+        return run_check(self, name)
+
+    def queue_summary(self) -> list[tuple[str, str]]:
+        from kiosk.diagnostics import queue_summary
+
+        return queue_summary(self)
+
+    def statistics(self, language: str) -> list[tuple[str, str]]:
+        from kiosk.diagnostics import statistics
+
+        return statistics(self, language)
+
+    def config_lines(self) -> list[str]:
+        from kiosk.diagnostics import config_lines
+
+        return config_lines(self.config)
+
+    def log_lines(self, limit: int = 40) -> list[str]:
+        records = list(self.audit.records())[-limit:]
+        return [f"{r.at} {r.event} {r.service_code} {r.file_code} {r.staff_id}".strip() for r in reversed(records)]
+
+
+def _lang(language: str) -> Language:
+    return "en" if language == "en" else "vi"

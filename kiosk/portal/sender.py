@@ -1,0 +1,53 @@
+"""The queue's `Sender` for the real contract: uploads attachments, then creates the application.
+
+The body is built only from what the queue stored, in canonical JSON, so a re-send after a crash or a lost
+answer carries the same body under the same `Idempotency-Key` and the portal replays its first answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.portal.client import PortalClient, Timeout
+from kiosk.portal.errors import PortalError, PortalValidationError
+from offline_cache import Deferred, Delivered, FieldProblem, OutgoingSubmission, Refused, SendResult
+
+# Keys the kiosk fills itself; a payload cannot override them.
+_RESERVED = ("procedure_code", "agency_code", "channel", "attachments")
+
+
+def build_application_body(item: OutgoingSubmission, agency_code: str,
+                           uploaded: list[dict[str, str]]) -> dict[str, Any]:
+    """The contract's create body: payload (applicant, auth, form, fees, delivery, consent…) + kiosk fields."""
+    body: dict[str, Any] = {k: v for k, v in item.payload.items() if k not in _RESERVED}
+    body.update({"procedure_code": item.service_code, "agency_code": agency_code, "channel": "kiosk",
+                 "attachments": uploaded})
+    return body
+
+
+class PortalSender:
+    def __init__(self, client: PortalClient, agency_code: str, timeout: Timeout | None = None) -> None:
+        self.client = client
+        self.agency_code = agency_code
+        self.timeout = timeout
+
+    def send(self, item: OutgoingSubmission) -> SendResult:
+        try:
+            return self.deliver(item)
+        except PortalValidationError as exc:
+            return Refused("validation", tuple(FieldProblem(e.field, e.code, e.message_vi, e.message_en)
+                                               for e in exc.errors))
+        except PortalError as exc:
+            if exc.retryable:
+                return Deferred(exc.reason_code, exc.retry_after_s)
+            return Refused(exc.reason_code)
+
+    def deliver(self, item: OutgoingSubmission) -> Delivered:
+        """Send and raise `PortalError` on trouble (the submissions service wants the typed error)."""
+        uploaded = []
+        for a in item.attachments:
+            up = self.client.upload(a.data, a.filename, a.content_type, timeout=self.timeout)
+            uploaded.append({"component_code": a.component_code, "file_id": up.file_id, "sha256": up.sha256})
+        result = self.client.create_application(build_application_body(item, self.agency_code, uploaded),
+                                                item.submission_id, timeout=self.timeout)
+        return Delivered(result.dossier_code, result.due_at, result.received_at, result.status)

@@ -1,0 +1,225 @@
+"""Staff sign-in for assisted and technician modes: PIN hashes, constant-time checks and lock-out.
+
+PINs are stored only as PBKDF2-HMAC-SHA256 hashes (RFC 8018 §5.2; NIST SP 800-132) in the form
+`pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>`, made by `kiosk staff hash-pin`. A check recomputes the hash and
+compares with `hmac.compare_digest`, so timing does not reveal how much of a guess was right. After
+`StaffConfig.max_pin_attempts` wrong PINs in a row the mode is locked for `lockout_s`; the lock is kept in a small
+JSON file under the data folder (wall-clock deadline), so restarting the kiosk does not hand out fresh attempts.
+Assisted mode (services.md §5.6): a volunteer signs in with their staff-card ID and PIN, or with the PIN alone; the
+result is a `Helper` (their ID and display name), which the session shows on its banner and writes to the audit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from kiosk.config import StaffConfig
+from kiosk.session_events import Helper
+from kiosk.session_timer import Clock, SystemClock
+
+ALGORITHM = "pbkdf2_sha256"
+DEFAULT_ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
+MIN_ITERATIONS = 1_000
+PIN_LENGTHS = range(4, 13)
+TECHNICIAN_ID = "technician"
+LOCKOUT_FILE_NAME = "staff_lockout.json"
+
+Realm = Literal["technician", "volunteer"]
+
+
+class StaffError(Exception):
+    message_key = "staff.error"
+
+
+class PinFormatError(StaffError):
+    """A PIN must be 4 to 12 digits; ask for it again."""
+
+    message_key = "staff.pin_format"
+
+
+class WrongPinError(StaffError):
+    message_key = "staff.wrong_pin"
+
+    def __init__(self, attempts_left: int) -> None:
+        super().__init__(f"wrong PIN; {attempts_left} attempts left")
+        self.attempts_left = attempts_left
+
+
+class StaffLockedOutError(StaffError):
+    """Too many wrong PINs: wait, or ask the technician."""
+
+    message_key = "staff.locked_out"
+
+    def __init__(self, seconds_left: float) -> None:
+        super().__init__(f"locked for {seconds_left:.0f} s")
+        self.seconds_left = seconds_left
+
+
+class StaffNotConfiguredError(StaffError):
+    """No PIN hash is set for this mode (or it is malformed): the technician must add one to the config."""
+
+    message_key = "staff.not_configured"
+
+
+def check_pin_format(pin: str) -> None:
+    if not (pin.isascii() and pin.isdigit() and len(pin) in PIN_LENGTHS):
+        raise PinFormatError("a PIN is 4 to 12 digits")
+
+
+def hash_pin(pin: str, *, iterations: int = DEFAULT_ITERATIONS, salt: bytes | None = None) -> str:
+    check_pin_format(pin)
+    if iterations < MIN_ITERATIONS:
+        raise ValueError(f"at least {MIN_ITERATIONS} iterations")
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode("ascii"), salt, iterations)
+    return f"{ALGORITHM}${iterations}${salt.hex()}${digest.hex()}"
+
+
+def parse_pin_hash(encoded: str) -> tuple[int, bytes, bytes]:
+    """Split a stored hash; StaffNotConfiguredError when it is not one of ours."""
+    try:
+        algorithm, iterations_text, salt_hex, digest_hex = encoded.split("$")
+        iterations = int(iterations_text)
+        salt, digest = bytes.fromhex(salt_hex), bytes.fromhex(digest_hex)
+    except ValueError as exc:
+        raise StaffNotConfiguredError("malformed PIN hash") from exc
+    if algorithm != ALGORITHM or iterations < MIN_ITERATIONS or len(salt) < 8 or len(digest) != 32:
+        raise StaffNotConfiguredError("unsupported PIN hash")
+    return iterations, salt, digest
+
+
+def verify_pin(pin: str, encoded: str) -> bool:
+    """True when `pin` matches; the comparison takes the same time wherever the first difference is."""
+    iterations, salt, expected = parse_pin_hash(encoded)
+    candidate = hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), salt, iterations)
+    return hmac.compare_digest(candidate, expected)
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    staff_id: str
+    display_name: str
+    pin_hash: str
+
+
+def parse_volunteers(entries: tuple[str, ...]) -> tuple[Volunteer, ...]:
+    """`"volunteer_id:display name:pin_hash"`; the name may itself hold colons, the ID and the hash may not."""
+    out: list[Volunteer] = []
+    for entry in entries:
+        staff_id, sep, rest = entry.partition(":")
+        name, sep2, pin_hash = rest.rpartition(":")
+        if not (sep and sep2 and staff_id.strip() and name.strip()):
+            raise StaffNotConfiguredError("a volunteer entry must be 'id:name:pin_hash'")
+        parse_pin_hash(pin_hash)
+        out.append(Volunteer(staff_id.strip(), name.strip(), pin_hash.strip()))
+    return tuple(out)
+
+
+@dataclass
+class _Attempts:
+    failures: int = 0
+    locked_until: float = 0.0  # on the monotonic clock
+
+
+class StaffAuthenticator:
+    """Checks staff PINs, counting wrong ones per mode and locking that mode when they run out."""
+
+    def __init__(self, config: StaffConfig, clock: Clock | None = None, state_dir: Path | None = None,
+                 wall_time: Callable[[], float] = time.time) -> None:
+        self._config = config
+        self._clock: Clock = clock or SystemClock()
+        self._wall_time = wall_time
+        self._state_file = Path(state_dir) / LOCKOUT_FILE_NAME if state_dir is not None else None
+        self._lock = threading.Lock()
+        self._volunteers = parse_volunteers(config.volunteers)
+        self._attempts: dict[Realm, _Attempts] = {"technician": _Attempts(), "volunteer": _Attempts()}
+        self._load()
+
+    @property
+    def volunteers(self) -> tuple[Volunteer, ...]:
+        return self._volunteers
+
+    def seconds_locked(self, realm: Realm) -> float:
+        return max(0.0, self._attempts[realm].locked_until - self._clock.monotonic())
+
+    def authenticate_technician(self, pin: str) -> Helper:
+        if not self._config.technician_pin_hash:
+            raise StaffNotConfiguredError("no technician PIN hash configured")
+        parse_pin_hash(self._config.technician_pin_hash)
+        return self._attempt("technician", pin, [Volunteer(TECHNICIAN_ID, TECHNICIAN_ID,
+                                                           self._config.technician_pin_hash)])
+
+    def authenticate_volunteer(self, pin: str, staff_id: str | None = None) -> Helper:
+        """With a staff-card ID only that volunteer's PIN is tried; without one, every volunteer's."""
+        if not self._volunteers:
+            raise StaffNotConfiguredError("no volunteers configured")
+        candidates = [v for v in self._volunteers if staff_id is None or v.staff_id == staff_id]
+        return self._attempt("volunteer", pin, candidates)
+
+    def _attempt(self, realm: Realm, pin: str, candidates: list[Volunteer]) -> Helper:
+        with self._lock:
+            left = self.seconds_locked(realm)
+            if left > 0:
+                raise StaffLockedOutError(left)
+            check_pin_format(pin)
+            # Every candidate is checked even after a match, so the time taken does not say which one matched.
+            matches = [c for c in candidates if verify_pin(pin, c.pin_hash)]
+            attempts = self._attempts[realm]
+            if matches:
+                attempts.failures = 0
+                attempts.locked_until = 0.0
+                self._save()
+                return Helper(matches[0].staff_id, matches[0].display_name)
+            attempts.failures += 1
+            remaining = self._config.max_pin_attempts - attempts.failures
+            if remaining <= 0:
+                attempts.failures = 0
+                attempts.locked_until = self._clock.monotonic() + self._config.lockout_s
+                self._save()
+                raise StaffLockedOutError(self._config.lockout_s)
+            self._save()
+            raise WrongPinError(remaining)
+
+    def _save(self) -> None:
+        if self._state_file is None:
+            return
+        now_mono, now_wall = self._clock.monotonic(), self._wall_time()
+        data = {realm: {"failures": a.failures, "locked_until": now_wall + max(0.0, a.locked_until - now_mono)
+                        if a.locked_until > now_mono else 0.0}
+                for realm, a in self._attempts.items()}
+        self._state_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._state_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.replace(self._state_file)
+
+    def _load(self) -> None:
+        if self._state_file is None or not self._state_file.exists():
+            return
+        try:
+            data = json.loads(self._state_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            # An unreadable lock file fails closed: lock both modes for one period rather than forget the lock.
+            for attempts in self._attempts.values():
+                attempts.locked_until = self._clock.monotonic() + self._config.lockout_s
+            return
+        now_mono, now_wall = self._clock.monotonic(), self._wall_time()
+        for realm, attempts in self._attempts.items():
+            entry = data.get(realm, {}) if isinstance(data, dict) else {}
+            try:
+                attempts.failures = int(entry.get("failures", 0))
+                wall_deadline = float(entry.get("locked_until", 0.0))
+            except (TypeError, ValueError, AttributeError):
+                attempts.locked_until = now_mono + self._config.lockout_s
+                continue
+            if wall_deadline > now_wall:
+                # Never trust a deadline further away than one lock-out: the wall clock may have been wrong.
+                attempts.locked_until = now_mono + min(wall_deadline - now_wall, self._config.lockout_s)

@@ -1,0 +1,232 @@
+"""The one service the UI and session call to submit, follow and withdraw a citizen's file.
+
+Submit saves first (durably, encrypted), then tries the portal once with a short timeout: the citizen hears
+either "sent, here is your file code" or "saved, it will be sent automatically", never a pretend success. The
+sync worker sends whatever is left. Withdrawal follows the adapter contract: a file still on the kiosk is
+cancelled locally and never sent; a sent file in status 1 is withdrawn at the portal at once; in status 2/4/5 the
+portal records a withdrawal request (status 7) and an officer decides; later statuses cannot be withdrawn.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from kiosk.config import KioskConfig
+from kiosk.portal.client import PortalClient, Timeout
+from kiosk.portal.contract import STOPPED, WITHDRAWAL_REQUESTED, StatusEvent, status_message_key
+from kiosk.portal.errors import (
+    ApplicationNotFoundError,
+    PortalError,
+    PortalValidationError,
+    WithdrawalRefusedError,
+)
+from kiosk.portal.sender import PortalSender
+from offline_cache import (
+    Attachment,
+    FieldProblem,
+    FileKeyProvider,
+    OutgoingSubmission,
+    ReceiptFacts,
+    SqliteSubmissionQueue,
+    SubmissionNotWithdrawableError,
+    SubmissionRecord,
+    SubmissionState,
+    SyncPolicy,
+    SyncProgress,
+    SyncWorker,
+    new_submission_id,
+)
+
+log = logging.getLogger(__name__)
+FIRST_TRY_TIMEOUT: Timeout = (2.0, 5.0)
+FIRST_TRY_RETRY_S = 5.0
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    """`kind`: "sent" (file code and due date known), "queued" (saved, sent later) or "rejected" (fix fields)."""
+
+    kind: Literal["sent", "queued", "rejected"]
+    submission_id: str
+    message_key: str
+    receipt: ReceiptFacts
+    file_code: str | None = None
+    due_at: str | None = None
+    problems: tuple[FieldProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatusOutcome:
+    """`kind`: "found", "not_found", "waiting" (still on the kiosk) or "unavailable" (portal down)."""
+
+    kind: Literal["found", "not_found", "waiting", "unavailable"]
+    message_key: str
+    status: int | None = None
+    due_at: str | None = None
+    history: tuple[StatusEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class WithdrawOutcome:
+    """`kind`: "withdrawn_locally", "withdrawn" (at the portal), "requested" (an officer decides), "too_late",
+    "busy" (being sent this very moment: ask again shortly), "nothing_to_withdraw", "not_found", "unavailable"."""
+
+    kind: str
+    message_key: str
+    status: int | None = None
+
+
+def masked_id(id_last4: str) -> str:
+    return "*" * 8 + id_last4[-4:]
+
+
+class SubmissionService:
+    def __init__(self, queue: SqliteSubmissionQueue, client: PortalClient, agency_code: str, *,
+                 worker: SyncWorker | None = None, first_try_timeout: Timeout = FIRST_TRY_TIMEOUT,
+                 retention_days: int = 30, clock: Callable[[], float] = time.time) -> None:
+        self.queue = queue
+        self.client = client
+        self.worker = worker
+        self.retention_days = retention_days
+        self._clock = clock
+        self._quick = PortalSender(client, agency_code, timeout=first_try_timeout)
+
+    @classmethod
+    def from_config(cls, config: KioskConfig, base_url: str | None = None) -> SubmissionService:
+        """Build the queue, client, sender and worker from settings (the worker is started by `start`)."""
+        q = config.queue
+        queue = SqliteSubmissionQueue(q.db_path, FileKeyProvider(q.key_file))
+        client = PortalClient.from_config(config, base_url)
+        policy = SyncPolicy(backoff_base_s=q.backoff_base_s, backoff_max_s=q.backoff_max_s,
+                            breaker_failures=q.breaker_failures, breaker_probe_s=q.breaker_probe_s,
+                            max_rate_per_s=q.max_rate_per_s)
+        worker = SyncWorker(queue, PortalSender(client, config.kiosk.agency_code), policy)
+        return cls(queue, client, config.kiosk.agency_code, worker=worker, retention_days=q.retention_days)
+
+    def start(self) -> None:
+        """Heal interrupted sends, apply retention, start the background sync."""
+        self.queue.recover_interrupted()
+        self.queue.purge_payloads(self.retention_days * 86400.0)
+        if self.worker is not None:
+            self.worker.start()
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+        self.client.close()
+        self.queue.close()
+
+    # ---- submit --------------------------------------------------------------------------------------------
+
+    def submit(self, service_code: str, payload: Mapping[str, Any], attachments: Sequence[Attachment] = (),
+               applicant_id_last4: str = "", *, service_name: str = "",
+               submission_id: str | None = None) -> SubmitOutcome:
+        """Save durably, then try once. Raises `QueueError` (disk full, damaged file) only if it could not save."""
+        sid = submission_id or new_submission_id()
+        # The JSON round trip makes the first try send exactly what a later re-send from the queue will.
+        clean = json.loads(json.dumps(dict(payload), ensure_ascii=False, sort_keys=True))
+        receipt = ReceiptFacts(service_code=service_code, masked_id=masked_id(applicant_id_last4),
+                               id_last4=applicant_id_last4[-4:], received_at=self._clock(),
+                               service_name=service_name)
+        self.queue.enqueue(service_code, clean, receipt, attachments, submission_id=sid, claim=True)
+        item = OutgoingSubmission(sid, service_code, clean, tuple(attachments), attempt=1)
+        try:
+            delivered = self._quick.deliver(item)
+        except PortalValidationError as exc:
+            problems = tuple(FieldProblem(e.field, e.code, e.message_vi, e.message_en) for e in exc.errors)
+            self.queue.mark_rejected(sid, "validation", problems)
+            return SubmitOutcome("rejected", sid, exc.message_key, receipt, problems=problems)
+        except PortalError as exc:
+            if not exc.retryable:
+                self.queue.mark_rejected(sid, exc.reason_code)
+                return SubmitOutcome("rejected", sid, exc.message_key, receipt)
+            self.queue.mark_deferred(sid, exc.reason_code, self._clock() + max(FIRST_TRY_RETRY_S,
+                                                                               exc.retry_after_s or 0.0))
+            if self.worker is not None:
+                self.worker.wake()
+            return SubmitOutcome("queued", sid, "queue.saved_will_send", receipt)
+        self.queue.mark_accepted(sid, delivered.file_code, delivered.due_at, delivered.portal_status)
+        record = self.queue.get(sid)
+        return SubmitOutcome("sent", sid, "queue.sent", record.receipt, file_code=delivered.file_code,
+                             due_at=delivered.due_at)
+
+    # ---- follow --------------------------------------------------------------------------------------------
+
+    def lookup_status(self, file_code: str, id_last4: str) -> StatusOutcome:
+        try:
+            found = self.client.get_status(file_code.strip(), id_last4.strip())
+        except ApplicationNotFoundError:
+            return StatusOutcome("not_found", "queue.file_not_found")
+        except PortalError as exc:
+            return StatusOutcome("unavailable", exc.message_key)
+        local = self.queue.find_by_file_code(found.dossier_code)
+        if local is not None:
+            self.queue.set_portal_status(local.submission_id, found.status)
+        return StatusOutcome("found", status_message_key(found.status), found.status, found.due_at, found.history)
+
+    def local_status(self, submission_id: str) -> StatusOutcome:
+        """Status of a file this kiosk holds, even before it reached the portal."""
+        record = self.queue.get(submission_id)
+        if record.file_code is None:
+            if record.state in (SubmissionState.QUEUED, SubmissionState.SENDING):
+                return StatusOutcome("waiting", "queue.saved_will_send")
+            return StatusOutcome("not_found", f"queue.state_{record.state.value}")
+        return self.lookup_status(record.file_code, record.receipt.id_last4)
+
+    # ---- withdraw ------------------------------------------------------------------------------------------
+
+    def withdraw(self, *, submission_id: str | None = None, file_code: str | None = None,
+                 id_last4: str = "") -> WithdrawOutcome:
+        """Withdraw by this kiosk's submission id, or by file code + last four ID digits."""
+        if submission_id is not None:
+            record = self.queue.get(submission_id)
+            if record.state is SubmissionState.QUEUED:
+                try:
+                    self.queue.withdraw(submission_id)
+                    return WithdrawOutcome("withdrawn_locally", "queue.withdrawn_locally")
+                except SubmissionNotWithdrawableError as exc:
+                    record = self.queue.get(submission_id)
+                    if exc.state == SubmissionState.SENDING.value:
+                        return WithdrawOutcome("busy", "queue.withdraw_busy")
+            if record.state is SubmissionState.SENDING:
+                return WithdrawOutcome("busy", "queue.withdraw_busy")
+            if record.state is not SubmissionState.ACCEPTED or record.file_code is None:
+                return WithdrawOutcome("nothing_to_withdraw", "queue.nothing_to_withdraw")
+            file_code, id_last4 = record.file_code, record.receipt.id_last4
+        if not file_code:
+            return WithdrawOutcome("not_found", "queue.file_not_found")
+        try:
+            result = self.client.withdraw(file_code.strip(), id_last4.strip())
+        except ApplicationNotFoundError:
+            return WithdrawOutcome("not_found", "queue.file_not_found")
+        except WithdrawalRefusedError as exc:
+            if exc.status in (WITHDRAWAL_REQUESTED, STOPPED):  # already withdrawn or stopped: nothing left to do
+                return WithdrawOutcome("nothing_to_withdraw", "queue.nothing_to_withdraw", exc.status)
+            return WithdrawOutcome("too_late", "queue.withdraw_too_late", exc.status)
+        except PortalError as exc:
+            return WithdrawOutcome("unavailable", exc.message_key)
+        local = self.queue.find_by_file_code(result.dossier_code)
+        if local is not None:
+            self.queue.set_portal_status(local.submission_id, result.status)
+        if result.outcome == "withdrawn":
+            return WithdrawOutcome("withdrawn", "queue.withdrawn_at_portal", result.status)
+        return WithdrawOutcome("requested", "queue.withdrawal_requested", result.status)
+
+    # ---- read models ---------------------------------------------------------------------------------------
+
+    def progress(self) -> SyncProgress:
+        if self.worker is not None:
+            return self.worker.progress()
+        counts = self.queue.counts()
+        return SyncProgress(counts[SubmissionState.QUEUED], counts[SubmissionState.SENDING],
+                            counts[SubmissionState.ACCEPTED], counts[SubmissionState.REJECTED], True,
+                            None, None, None, self.queue.next_due_at())
+
+    def record(self, submission_id: str) -> SubmissionRecord:
+        """Everything a receipt reprint needs: `record(...).receipt` (file code, due date, masked ID, times)."""
+        return self.queue.get(submission_id)

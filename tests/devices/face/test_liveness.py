@@ -1,0 +1,102 @@
+"""Challenge logic on hand-made landmark observations (no camera, no model)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from devices.face.liveness import (
+    Challenge,
+    ChallengeSequence,
+    ChallengeStatus,
+    LivenessSettings,
+    MotionRecord,
+    Observation,
+    draw_challenges,
+)
+
+
+def points(nose_shift: float = 0.0) -> np.ndarray:
+    """68 points where only the eye corners and the nose tip matter; the nose moved by `nose_shift` eye spacings."""
+    p = np.zeros((68, 2))
+    p[36], p[39], p[42], p[45] = (200, 200), (240, 200), (280, 200), (320, 200)
+    p[30] = (260 + nose_shift * 120, 260)
+    return p
+
+
+def obs(t: float, ear: float = 0.3, yaw: float = 0.0, nose: float = 0.0) -> Observation:
+    return Observation(at=t, ear=ear, yaw_deg=yaw, frontal=abs(yaw) < 15, points=points(nose))
+
+
+def sequence(*challenges: Challenge, timeout: float = 10.0) -> ChallengeSequence:
+    return ChallengeSequence(LivenessSettings(timeout_s=timeout), random.Random(1), list(challenges))
+
+
+def feed(seq: ChallengeSequence, observations: list[Observation]) -> ChallengeStatus:
+    status = ChallengeStatus.WAITING
+    for o in observations:
+        status = seq.observe(o, o.at)
+    return status
+
+
+def test_a_blink_passes_the_blink_challenge() -> None:
+    seq = sequence(Challenge.BLINK)
+    frames = [obs(i * 0.1) for i in range(4)] + [obs(0.4, ear=0.1), obs(0.5, ear=0.12), obs(0.6)]
+    assert feed(seq, frames) is ChallengeStatus.PASSED
+
+
+def test_eyes_that_never_close_time_out() -> None:
+    seq = sequence(Challenge.BLINK, timeout=2.0)
+    frames = [obs(i * 0.1, ear=0.3 + 0.01 * (i % 3)) for i in range(25)]
+    assert feed(seq, frames) is ChallengeStatus.TIMED_OUT
+
+
+def test_eyes_kept_shut_too_long_are_not_a_blink() -> None:
+    seq = sequence(Challenge.BLINK)
+    frames = [obs(i * 0.1) for i in range(4)] + [obs(0.4 + i * 0.1, ear=0.1) for i in range(30)] + [obs(3.5)]
+    assert feed(seq, frames) is ChallengeStatus.WAITING
+
+
+def test_turning_left_moves_yaw_and_nose_together() -> None:
+    seq = sequence(Challenge.TURN_LEFT)
+    frames = [obs(i * 0.1) for i in range(4)] + [obs(0.5, yaw=20, nose=0.2)]
+    assert feed(seq, frames) is ChallengeStatus.PASSED
+
+
+def test_turning_the_wrong_way_does_not_count() -> None:
+    seq = sequence(Challenge.TURN_LEFT)
+    frames = [obs(i * 0.1) for i in range(4)] + [obs(0.5, yaw=-20, nose=-0.2)]
+    assert feed(seq, frames) is ChallengeStatus.WAITING
+
+
+def test_yaw_without_the_nose_moving_is_flagged_as_a_flat_picture() -> None:
+    seq = sequence(Challenge.TURN_RIGHT)
+    frames = [obs(i * 0.1) for i in range(4)] + [obs(0.5, yaw=-20, nose=-0.01)]
+    assert feed(seq, frames) is ChallengeStatus.WAITING
+    assert seq.flat_motion_seen
+
+
+def test_challenges_run_in_order_each_with_its_own_time_limit() -> None:
+    seq = sequence(Challenge.TURN_RIGHT, Challenge.BLINK, timeout=1.0)
+    frames = [obs(i * 0.1) for i in range(4)] + [obs(0.5, yaw=-20, nose=-0.2)]
+    assert feed(seq, frames) is ChallengeStatus.WAITING
+    assert seq.current is Challenge.BLINK
+    # the blink gets its own full second from the moment the turn was done
+    assert feed(seq, [obs(0.5 + i * 0.1) for i in range(1, 10)]) is ChallengeStatus.WAITING
+    assert feed(seq, [obs(1.7)]) is ChallengeStatus.TIMED_OUT
+
+
+def test_every_draw_includes_a_blink_and_the_order_varies() -> None:
+    draws = {tuple(draw_challenges(2, random.Random(seed))) for seed in range(40)}
+    assert all(Challenge.BLINK in d and len(set(d)) == 2 for d in draws)
+    assert len(draws) >= 3  # blink first or second, with either turn
+
+
+def test_a_still_picture_looks_static_and_a_moving_face_does_not() -> None:
+    still, moving = MotionRecord(), MotionRecord()
+    for i in range(30):
+        still.add(obs(i * 0.1, ear=0.30 + 0.005 * (i % 2), yaw=1.0 + 0.5 * (i % 3)))
+        moving.add(obs(i * 0.1, ear=0.1 if i == 12 else 0.3, yaw=20.0 if 20 <= i < 23 else 0.0))
+    assert still.looks_static()
+    assert not moving.looks_static()

@@ -1,0 +1,182 @@
+"""The whole per-session check on generated videos.
+
+The "genuine" person is a packaged photo whose blink and head turns are synthesised (see synthetic.py) by an actor
+that follows the kiosk's prompts, as a person would. This proves the plumbing (prompts → landmarks → challenge
+→ embeddings → decision) and that still or flat-moved pictures are refused; it does not prove that real people
+pass or that every real attack fails.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from devices.card.identity import FacePhoto
+from devices.face.analysis import DlibFaceAnalyzer
+from devices.face.dlib_verifier import DlibFaceVerifier
+from devices.face.errors import ReferenceNotSetError
+from devices.face.liveness import Challenge
+from devices.face.settings import FaceSettings
+from devices.face.verifier import FaceDecision, FaceFeedback, FaceVerificationResult, FaceVerifier
+from tests.devices.face.conftest import Poses, chip_photo, load
+from tests.devices.face.synthetic import move_flat, tilt_flat
+
+FPS = 10.0
+SETTINGS = FaceSettings(challenge_timeout_s=3.0)
+
+
+class Actor:
+    """Answers each prompt like a person: a moment looking straight, then the move, then back."""
+
+    def __init__(self, poses: Poses) -> None:
+        self.poses = poses
+        self.queue: list[np.ndarray] = []
+        self.answering: Challenge | None = None
+
+    def next_frame(self, feedback: FaceFeedback | None) -> np.ndarray:
+        challenge = None if feedback is None else feedback.challenge
+        if challenge != self.answering:
+            self.answering = challenge
+            self.queue = []
+        if not self.queue:
+            move = {Challenge.BLINK: [self.poses.closed] * 2, Challenge.TURN_LEFT: [self.poses.left] * 2,
+                    Challenge.TURN_RIGHT: [self.poses.right] * 2}.get(challenge, []) if challenge else []
+            self.queue = [self.poses.neutral] * 4 + move + [self.poses.neutral] * 2
+        return self.queue.pop(0)
+
+
+def run(verifier: FaceVerifier, next_frame: Callable[[FaceFeedback | None], np.ndarray],
+        max_frames: int = 200) -> tuple[FaceVerificationResult, list[FaceFeedback]]:
+    feedback: FaceFeedback | None = None
+    seen: list[FaceFeedback] = []
+    for i in range(max_frames):
+        feedback = verifier.process(next_frame(feedback), at=i / FPS)
+        seen.append(feedback)
+        if feedback.done:
+            return verifier.result(), seen
+    pytest.fail(f"no decision after {max_frames} frames; last feedback {feedback}")
+
+
+class PlainOrder(random.Random):
+    """Challenges in a known order: identity shuffle → (blink, turn left); reversed → (turn right, blink)."""
+
+    def __init__(self, reverse: bool = False) -> None:
+        super().__init__(0)
+        self.reverse = reverse
+
+    def shuffle(self, x: list[Challenge]) -> None:  # type: ignore[override]
+        if self.reverse:
+            x.reverse()
+
+
+def verifier_for(analyzer: DlibFaceAnalyzer, face_images: Path, reference: str,
+                 reverse: bool = False) -> DlibFaceVerifier:
+    verifier = DlibFaceVerifier(analyzer, SETTINGS, rng=PlainOrder(reverse))
+    data = chip_photo(analyzer, load(face_images, reference))
+    verifier.set_reference(FacePhoto("jpeg", 360, 480, data))
+    return verifier
+
+
+@pytest.mark.parametrize(("reverse", "order"), [(False, (Challenge.BLINK, Challenge.TURN_LEFT)),
+                                                (True, (Challenge.TURN_RIGHT, Challenge.BLINK))])
+def test_a_person_who_follows_the_prompts_matches_their_chip_photo(
+        analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses, reverse: bool,
+        order: tuple[Challenge, Challenge]) -> None:
+    verifier = verifier_for(analyzer, face_images, "obama3.jpg", reverse)  # another photo of the same person
+    result, seen = run(verifier, Actor(obama_poses).next_frame)
+    assert result.decision is FaceDecision.MATCH
+    assert result.liveness.passed and result.liveness.failed_attempts == 0
+    assert result.frames_used >= SETTINGS.frames_to_match
+    assert result.score is not None and result.score <= result.threshold
+    asked = [f.challenge for f in seen if f.challenge is not None]
+    assert tuple(dict.fromkeys(asked)) == order == result.liveness.challenges
+    assert {f.challenge_key for f in seen if f.challenge} == {c.message_key for c in order}
+    assert seen[-1].progress == 1.0 and all(0 <= f.progress <= 1 for f in seen)
+
+
+def test_another_person_does_not_match_even_when_alive(
+        analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses) -> None:
+    verifier = verifier_for(analyzer, face_images, "biden.jpg")
+    result, _ = run(verifier, Actor(obama_poses).next_frame)
+    assert result.liveness.passed
+    assert result.decision is FaceDecision.NO_MATCH
+    assert result.score is not None and result.score > result.threshold
+
+
+def test_a_still_photo_of_the_right_person_fails_liveness(
+        analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses) -> None:
+    verifier = verifier_for(analyzer, face_images, "obama3.jpg")
+    result, seen = run(verifier, lambda _f: obama_poses.neutral)
+    assert result.decision is FaceDecision.LIVENESS_FAILED
+    assert result.needs_staff and not result.liveness.passed
+    assert result.liveness.failed_attempts == SETTINGS.max_attempts
+    assert result.liveness.static_suspected
+    assert "face.try_again" in [f.hint_key for f in seen]
+
+
+def test_a_photo_moved_and_tilted_in_front_of_the_camera_never_passes(
+        analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses) -> None:
+    verifier = verifier_for(analyzer, face_images, "obama3.jpg")
+    face = analyzer.detect(obama_poses.neutral)[0]
+    moves = [move_flat(obama_poses.neutral, 1.0 + 0.1 * np.sin(i / 3), 30 * np.sin(i / 5), 10 * np.cos(i / 4))
+             for i in range(12)]
+    tilts = [tilt_flat(obama_poses.neutral, angle, face.centre) for angle in (-30, -15, 15, 30)]
+    frames = moves + tilts
+    counter = iter(range(10_000))
+    result, _ = run(verifier, lambda _f: frames[next(counter) % len(frames)])
+    assert result.decision is FaceDecision.LIVENESS_FAILED
+    assert not result.liveness.passed and result.liveness.static_suspected
+
+
+def test_nobody_in_front_gets_the_look_at_the_screen_hint_then_staff(
+        analyzer: DlibFaceAnalyzer, face_images: Path) -> None:
+    verifier = verifier_for(analyzer, face_images, "obama3.jpg")
+    empty = np.full((480, 640, 3), 170, dtype=np.uint8)
+    result, seen = run(verifier, lambda _f: empty)
+    assert {f.hint_key for f in seen[:-1]} <= {"face.no_face", "face.try_again"}
+    assert seen[0].hint_key == "face.no_face" and seen[0].face_box is None
+    assert result.decision is FaceDecision.NEEDS_ASSISTANCE and result.frames_used == 0
+
+
+def test_hints_for_two_people_and_darkness(analyzer: DlibFaceAnalyzer, face_images: Path,
+                                          obama_poses: Poses) -> None:
+    verifier = verifier_for(analyzer, face_images, "obama3.jpg")
+    dark = (obama_poses.neutral.astype(np.float32) * 0.3).astype(np.uint8)
+    assert verifier.process(dark, at=0.0).hint_key == "face.too_dark"
+    pair = np.full((480, 640, 3), 128, dtype=np.uint8)
+    half = obama_poses.neutral[::2, ::2]
+    pair[120:360, :320], pair[120:360, 320:] = half, half[:, ::-1]
+    assert verifier.process(pair, at=0.1).hint_key == "face.many_faces"
+    good = verifier.process(obama_poses.neutral, at=0.2)
+    assert good.hint_key is None and good.face_box is not None and good.challenge is not None
+
+
+def test_wipe_forgets_the_reference_and_every_template(
+        analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses) -> None:
+    verifier = verifier_for(analyzer, face_images, "obama3.jpg")
+    for i in range(6):
+        verifier.process(obama_poses.neutral, at=i / FPS)
+    assert verifier.result().frames_used > 0
+    verifier.wipe()
+    assert verifier.result().frames_used == 0 and verifier.result().score is None
+    assert not verifier._live and verifier._reference is None
+    with pytest.raises(ReferenceNotSetError):
+        verifier.process(obama_poses.neutral)
+
+
+def test_a_recording_made_for_one_challenge_order_fails_another(
+        analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses) -> None:
+    p = obama_poses
+    recording = [p.neutral] * 4 + [p.closed] * 2 + [p.neutral] * 4 + [p.left] * 2 + [p.neutral] * 4
+    replay = verifier_for(analyzer, face_images, "obama3.jpg", reverse=True)  # asks: turn right, then blink
+    counter = iter(range(10_000))
+    result, _ = run(replay, lambda _f: recording[min(next(counter), len(recording) - 1)])
+    assert result.decision is not FaceDecision.MATCH and not result.liveness.passed
+
+
+def test_the_dlib_verifier_implements_the_interface(analyzer: DlibFaceAnalyzer) -> None:
+    assert isinstance(DlibFaceVerifier(analyzer), FaceVerifier)

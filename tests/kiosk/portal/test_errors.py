@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from kiosk.portal.client import _error_for, parse_retry_after
+from kiosk.portal.errors import (
+    ApplicationNotFoundError,
+    IdempotencyConflictError,
+    PortalAccessError,
+    PortalRequestError,
+    PortalUnavailableError,
+    PortalValidationError,
+    WithdrawalRefusedError,
+)
+from kiosk.portal.sender import build_application_body
+from offline_cache import OutgoingSubmission
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    assert parse_retry_after("120") == 120
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412480.0) == 30
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_validation_errors_keep_each_field_in_both_languages() -> None:
+    err = _error_for(422, {"errors": [{"field": "applicant.id_number", "code": "invalid", "message_vi": "Sai",
+                                       "message_en": "Wrong"}, "junk"]}, None, "/v1/applications")
+    assert isinstance(err, PortalValidationError) and not err.retryable
+    assert [(e.field, e.message_vi, e.message_en) for e in err.errors] == [("applicant.id_number", "Sai", "Wrong")]
+
+
+@pytest.mark.parametrize(("status", "kind", "retryable"), [
+    (503, PortalUnavailableError, True), (500, PortalUnavailableError, True), (429, PortalUnavailableError, True),
+    (401, PortalAccessError, True), (404, ApplicationNotFoundError, False), (409, IdempotencyConflictError, False),
+    (400, PortalRequestError, False)])
+def test_status_codes_map_to_typed_errors(status: int, kind: type, retryable: bool) -> None:
+    err = _error_for(status, {}, "5", "/v1/applications")
+    assert isinstance(err, kind) and err.retryable is retryable
+
+
+def test_retry_after_header_wins_over_body_hint() -> None:
+    assert _error_for(503, {"retry_after_s": 9}, "4", "/v1/applications").retry_after_s == 4
+    assert _error_for(503, {"retry_after_s": 9}, None, "/v1/applications").retry_after_s == 9
+
+
+def test_conflict_on_withdraw_means_too_late() -> None:
+    err = _error_for(409, {"error": "not_withdrawable", "status": 9}, None, "/v1/applications/X/withdraw")
+    assert isinstance(err, WithdrawalRefusedError) and err.status == 9
+
+
+def test_payload_cannot_override_kiosk_fields() -> None:
+    item = OutgoingSubmission("id", "1.004194", {"procedure_code": "evil", "channel": "web", "form": {}}, (), 1)
+    body = build_application_body(item, "000.00.01.H26", [])
+    assert body["procedure_code"] == "1.004194" and body["channel"] == "kiosk" and body["form"] == {}

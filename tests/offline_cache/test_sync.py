@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import random
+import threading
+import time
+from pathlib import Path
+
+from offline_cache import (
+    Deferred,
+    Delivered,
+    OutgoingSubmission,
+    Refused,
+    SendResult,
+    SqliteSubmissionQueue,
+    StaticKeyProvider,
+    SubmissionState,
+    SyncPolicy,
+    SyncProgress,
+    SyncWorker,
+)
+from offline_cache.sync import CircuitBreaker, RateLimiter, backoff_delay
+from tests.offline_cache.conftest import KEY, FakeClock, payload, receipt
+
+
+class ScriptedPortal:
+    """A stand-in portal (not the unit under test) whose answers the test scripts."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.refuse: set[str] = set()
+        self.calls: list[str] = []
+        self.codes: dict[str, str] = {}
+
+    def send(self, item: OutgoingSubmission) -> SendResult:
+        self.calls.append(item.submission_id)
+        if self.down:
+            return Deferred("http_503", retry_after_s=7.0)
+        if item.submission_id in self.refuse:
+            return Refused("validation")
+        code = self.codes.setdefault(item.submission_id, f"F-{len(self.codes) + 1:04d}")
+        return Delivered(code, "2026-12-01T17:00:00+07:00", None)
+
+
+def make(queue: SqliteSubmissionQueue, clock: FakeClock, portal: ScriptedPortal, **policy: float) -> SyncWorker:
+    defaults: dict[str, float] = {"backoff_base_s": 1.0, "backoff_max_s": 60.0, "breaker_failures": 3,
+                                  "breaker_probe_s": 30.0, "max_rate_per_s": 0.0}
+    defaults.update(policy)
+    return SyncWorker(queue, portal, SyncPolicy(**defaults), clock=clock, rng=random.Random(1))  # type: ignore[arg-type]
+
+
+def test_due_submissions_are_sent_once_and_marked_with_their_file_code(queue: SqliteSubmissionQueue,
+                                                                       clock: FakeClock) -> None:
+    portal = ScriptedPortal()
+    ids = [queue.enqueue("1.004194", payload(i), receipt()).submission_id for i in range(5)]
+    worker = make(queue, clock, portal)
+    assert worker.run_once() == 5
+    assert worker.run_once() == 0
+    assert sorted(portal.calls) == sorted(ids)
+    assert {queue.get(i).file_code for i in ids} == set(portal.codes.values())
+
+
+def test_refused_submission_is_not_retried(queue: SqliteSubmissionQueue, clock: FakeClock) -> None:
+    portal = ScriptedPortal()
+    sid = queue.enqueue("1.004194", payload(), receipt()).submission_id
+    portal.refuse.add(sid)
+    worker = make(queue, clock, portal)
+    worker.run_once()
+    clock.advance(3600)
+    worker.run_once()
+    assert portal.calls == [sid] and queue.get(sid).state is SubmissionState.REJECTED
+
+
+def test_failed_send_backs_off_and_honours_retry_after(queue: SqliteSubmissionQueue, clock: FakeClock) -> None:
+    portal = ScriptedPortal()
+    portal.down = True
+    sid = queue.enqueue("1.004194", payload(), receipt()).submission_id
+    worker = make(queue, clock, portal, breaker_failures=100)
+    worker.run_once()
+    rec = queue.get(sid)
+    assert rec.state is SubmissionState.QUEUED and rec.last_error == "http_503"
+    assert rec.next_attempt_at - clock.now >= 7.0  # Retry-After is a floor
+    clock.advance(6.9)
+    assert worker.run_once() == 0
+
+
+def test_backoff_grows_exponentially_with_bounded_jitter() -> None:
+    policy = SyncPolicy(backoff_base_s=1.0, backoff_max_s=60.0)
+    rng = random.Random(3)
+    for attempts in range(1, 12):
+        ceiling = min(60.0, 2.0 ** (attempts - 1))
+        for _ in range(20):
+            d = backoff_delay(attempts, policy, rng)
+            assert ceiling / 2 <= d <= ceiling
+
+
+def test_breaker_stops_hammering_a_dead_portal_then_probes_once(queue: SqliteSubmissionQueue,
+                                                                clock: FakeClock) -> None:
+    portal = ScriptedPortal()
+    portal.down = True
+    ids = [queue.enqueue("1.004194", payload(i), receipt()).submission_id for i in range(20)]
+    worker = make(queue, clock, portal, breaker_failures=3, breaker_probe_s=30.0)
+    worker.run_once()
+    assert len(portal.calls) == 3  # the breaker opened after three failures; the rest were handed back
+    assert queue.counts()[SubmissionState.SENDING] == 0
+    assert not worker.progress().portal_reachable
+    clock.advance(10)
+    assert worker.run_once() == 0
+    clock.advance(25)
+    worker.run_once()
+    assert len(portal.calls) == 4  # one probe
+    portal.down = False
+    clock.advance(31)
+    worker.run_once()  # the probe succeeds, the breaker closes, and every backed-off row becomes due
+    while worker.run_once():
+        pass
+    assert all(queue.get(i).state is SubmissionState.ACCEPTED for i in ids)
+    assert worker.progress().portal_reachable
+
+
+def test_breaker_state_machine() -> None:
+    clock = FakeClock()
+    b = CircuitBreaker(2, 10.0, clock)
+    b.failed()
+    assert b.allows() and not b.is_open
+    b.failed()
+    assert b.is_open and not b.allows()
+    clock.advance(10)
+    assert b.allows()
+    b.failed()  # the probe failed: wait a full pause again
+    assert not b.allows()
+    clock.advance(10)
+    assert b.succeeded() and not b.is_open
+
+
+def test_rate_limiter_spaces_sends() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(10.0, clock)
+    waits = [limiter.wait_time() for _ in range(10)]
+    assert waits == [0.0] * 10  # one second's burst
+    assert 0.09 <= limiter.wait_time() <= 0.11
+    clock.advance(1.0)
+    assert limiter.wait_time() == 0.0
+
+
+def test_a_sender_that_crashes_loses_nothing(queue: SqliteSubmissionQueue, clock: FakeClock) -> None:
+    class Broken:
+        def send(self, item: OutgoingSubmission) -> SendResult:
+            raise RuntimeError("bug")
+
+    sid = queue.enqueue("1.004194", payload(), receipt()).submission_id
+    worker = SyncWorker(queue, Broken(), SyncPolicy(max_rate_per_s=0), clock=clock)
+    worker.run_once()
+    assert queue.get(sid).state is SubmissionState.QUEUED and queue.get(sid).last_error == "sender_error"
+
+
+def test_background_worker_drains_and_reports_progress(tmp_path: Path) -> None:
+    q = SqliteSubmissionQueue(tmp_path / "q.sqlite3", StaticKeyProvider(KEY))
+    portal = ScriptedPortal()
+    seen: list[SyncProgress] = []
+    done = threading.Event()
+
+    def on_progress(p: SyncProgress) -> None:
+        seen.append(p)
+        if p.waiting == 0 and p.accepted == 3:
+            done.set()
+
+    worker = SyncWorker(q, portal, SyncPolicy(max_rate_per_s=0, idle_poll_s=0.05), on_progress=on_progress)
+    worker.start()
+    try:
+        for i in range(3):
+            q.enqueue("1.004194", payload(i), receipt())
+            worker.wake()
+        assert done.wait(5)
+    finally:
+        worker.stop()
+        q.close()
+    assert seen[-1].last_success_at is not None and seen[-1].last_success_at <= time.time()

@@ -1,0 +1,131 @@
+"""What every screen shares: its texts come from the message catalogue, its content is rebuilt on entry and on a
+language switch, and it is emptied when left, so no widget keeps a citizen's data after the session moves on.
+
+Screens only render and forward intent (to `kiosk.session` and the other core objects); the journey's rules live in
+the Qt-free core, as Anki keeps its scheduler out of `aqt`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLayout, QVBoxLayout, QWidget
+
+from ui.theme import SIZES
+from ui.widgets.buttons import BigButton
+
+if TYPE_CHECKING:
+    from ui.context import UiContext
+
+
+class Screen(QWidget):
+    """A full page. Subclasses fill `build()`; `voice_key` is spoken when the page appears."""
+
+    name: ClassVar[str] = ""
+    show_back: ClassVar[bool] = True
+    show_start_over: ClassVar[bool] = True
+    step: ClassVar[int] = 0  # position in the citizen's journey (0: not a journey step)
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName(f"screen_{self.name}")
+        self._layout = QVBoxLayout(self)
+        m = SIZES.margin_px
+        self._layout.setContentsMargins(m, m // 2, m, m // 2)
+        self._layout.setSpacing(SIZES.spacing_px)
+
+    # ---- life cycle ----------------------------------------------------------------------------------------
+    def enter(self) -> None:
+        self.rebuild()
+        self.speak_intro()
+
+    def leave(self) -> None:
+        """Drop every widget (and so every text) this page showed."""
+        self.clear()
+
+    def rebuild(self) -> None:
+        self.clear()
+        self.build(self._layout)
+
+    def build(self, layout: QVBoxLayout) -> None:
+        raise NotImplementedError
+
+    def voice_key(self) -> str | None:
+        return None
+
+    def voice_params(self) -> dict[str, object]:
+        return {}
+
+    def speak_intro(self) -> None:
+        key = self.voice_key()
+        if key:
+            self.ctx.say(key, **self.voice_params())
+
+    def back(self) -> bool:
+        """Handle "Quay lại" inside the page (e.g. a previous form step); False lets the session go back."""
+        return False
+
+    def can_go_back(self) -> bool:
+        return self.show_back
+
+    def clear(self) -> None:
+        _clear_layout(self._layout)
+
+    # ---- helpers for subclasses ----------------------------------------------------------------------------
+    def t(self, key: str, /, **params: object) -> str:
+        return self.ctx.t(key, **params)
+
+    def title(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setProperty("role", "title")
+        label.setWordWrap(True)
+        return label
+
+    def text(self, text: str, role: str = "") -> QLabel:
+        label = QLabel(text)
+        if role:
+            label.setProperty("role", role)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        return label
+
+    def button(self, key_or_text: str, icon: str, role: str = "primary", tile: bool = False,
+               min_height: int | None = None, translate: bool = True) -> BigButton:
+        text = self.t(key_or_text) if translate else key_or_text
+        return BigButton(text, icon, role=role, tile=tile, min_height=min_height)
+
+    def card_frame(self) -> tuple[QFrame, QVBoxLayout]:
+        frame = QFrame()
+        frame.setProperty("role", "card")
+        inner = QVBoxLayout(frame)
+        inner.setContentsMargins(28, 24, 28, 24)
+        inner.setSpacing(14)
+        return frame, inner
+
+    def choice_grid(self, buttons: list[BigButton], columns: int = 2) -> QWidget:
+        holder = QWidget()
+        grid = QGridLayout(holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(SIZES.spacing_px)
+        for i, b in enumerate(buttons):
+            grid.addWidget(b, i // columns, i % columns)
+        return holder
+
+
+def _clear_layout(layout: QLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is None:
+            break
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+            continue
+        child = item.layout()
+        if child is not None:
+            _clear_layout(child)
+            child.deleteLater()

@@ -1,0 +1,33 @@
+"""Goodbye screen: take your card and receipt; the session is wiped when the card leaves or "Xong" is pressed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout
+
+from ui.screens.base import Screen
+from ui.widgets.cardart import CardSlotWidget
+
+
+class DoneScreen(Screen):
+    name = "done"
+    show_back = False
+    step = 6
+
+    def build(self, layout: QVBoxLayout) -> None:
+        heading = self.text(self.t("done_title"), "huge")
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(heading)
+        layout.addWidget(self.text(self.t("done_take_card"), "title"))
+        art = CardSlotWidget(self.t("done_card_caption"))
+        layout.addWidget(art, 1)
+        finish = self.button("finish", "check", role="success", min_height=150)
+        finish.setObjectName("finish")
+        finish.clicked.connect(self._finish)
+        layout.addWidget(finish)
+
+    def voice_key(self) -> str:
+        return "done_take_card"
+
+    def _finish(self) -> None:
+        self.ctx.kiosk.session.finish()

@@ -1,0 +1,119 @@
+"""Technician mode (behind the hidden gesture and PIN) and the manager's statistics.
+
+services.md §5.6: health of the card reader, camera, printer and portal with a test for each; the queue; the
+configuration as loaded; the audit log, which by construction holds no personal data (kiosk.audit refuses it); and
+the staff dashboard (counts by procedure and status). Reached only from the welcome screen, so no citizen's data
+can be on screen here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from ui.screens.base import Screen
+from ui.widgets.buttons import BigButton
+
+TABS = (("devices", "gear"), ("queue", "clock"), ("stats", "chart"), ("config", "document"), ("logs", "search"))
+
+
+class TechnicianScreen(Screen):
+    name = "technician"
+    show_back = False
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.tab = "devices"
+        self.results: dict[str, tuple[bool, str]] = {}
+
+    def enter(self) -> None:
+        self.tab = "devices"
+        self.results = {}
+        super().enter()
+
+    def leave(self) -> None:
+        self.results = {}
+        super().leave()
+
+    def build(self, layout: QVBoxLayout) -> None:
+        layout.addWidget(self.title(self.t("tech_title")))
+        row_w = QWidget()
+        row = QHBoxLayout(row_w)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(10)
+        for tab, icon in TABS:
+            b = BigButton(self.t(f"tech_tab_{tab}"), icon, role="primary" if tab == self.tab else "secondary",
+                          tile=True, min_height=150, text_px=24)
+            b.setObjectName(f"tech_tab_{tab}")
+            b.clicked.connect(lambda _=False, t=tab: self._tab(t))
+            row.addWidget(b)
+        layout.addWidget(row_w)
+        body = QWidget()
+        box = QVBoxLayout(body)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(14)
+        getattr(self, f"_build_{self.tab}")(box)
+        box.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
+        leave = self.button("tech_leave", "lock", role="help")
+        leave.setObjectName("tech_leave")
+        leave.clicked.connect(self.ctx.kiosk.session.leave_technician_mode)
+        layout.addWidget(leave)
+
+    def _tab(self, tab: str) -> None:
+        self.tab = tab
+        self.rebuild()
+
+    # ---- tabs --------------------------------------------------------------------------------------------
+    def _build_devices(self, box: QVBoxLayout) -> None:
+        for check in ("reader", "camera", "printer", "portal", "speech"):
+            frame, inner = self.card_frame()
+            state = self.results.get(check)
+            inner.addWidget(self.text(self.t(f"tech_check_{check}"), "title"))
+            if state is not None:
+                line = self.text(("✓ " if state[0] else "✗ ") + state[1], "ok" if state[0] else "error")
+                line.setObjectName(f"tech_result_{check}")
+                inner.addWidget(line)
+            test = self.button("tech_test_page" if check == "printer" else "tech_run_test", "check",
+                               role="secondary", min_height=96)
+            test.setObjectName(f"tech_test_{check}")
+            test.clicked.connect(lambda _=False, c=check: self._run(c))
+            inner.addWidget(test)
+            box.addWidget(frame)
+
+    def _run(self, check: str) -> None:
+        def done(result: tuple[bool, str]) -> None:
+            self.results[check] = result
+            if self.tab == "devices":
+                self.rebuild()
+
+        def failed(exc: BaseException) -> None:
+            done((False, f"{type(exc).__name__}: {exc}"))
+
+        self.ctx.tasks.run(lambda: self.ctx.kiosk.device_check(check), done, failed)
+
+    def _build_queue(self, box: QVBoxLayout) -> None:
+        for label, value in self.ctx.kiosk.queue_summary():
+            box.addWidget(self.text(f"{self.t(label)}: {value}"))
+
+    def _build_stats(self, box: QVBoxLayout) -> None:
+        box.addWidget(self.text(self.t("stats_title"), "title"))
+        for label, value in self.ctx.kiosk.statistics(self.ctx.language):
+            line = self.text(f"{label}: {value}")
+            box.addWidget(line)
+
+    def _build_config(self, box: QVBoxLayout) -> None:
+        for line in self.ctx.kiosk.config_lines():
+            box.addWidget(self.text(line, "hint"))
+
+    def _build_logs(self, box: QVBoxLayout) -> None:
+        lines = self.ctx.kiosk.log_lines(limit=40)
+        if not lines:
+            box.addWidget(self.text(self.t("tech_no_logs"), "hint"))
+        for line in lines:
+            box.addWidget(self.text(line, "hint"))

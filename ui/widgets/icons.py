@@ -1,0 +1,244 @@
+"""Simple line icons drawn with QPainter, so every button carries a picture beside its word without shipping images.
+
+Each icon is a function drawing into a square; shapes are bold and plain so they read at a distance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap
+
+Draw = Callable[[QPainter, QRectF], None]
+
+
+def _arrow(p: QPainter, r: QRectF, direction: int) -> None:
+    cy = r.center().y()
+    left, right = r.left() + r.width() * 0.15, r.right() - r.width() * 0.15
+    p.drawLine(QPointF(left, cy), QPointF(right, cy))
+    tip, base = (left, left + r.width() * 0.3) if direction < 0 else (right, right - r.width() * 0.3)
+    p.drawLine(QPointF(tip, cy), QPointF(base, cy - r.height() * 0.28))
+    p.drawLine(QPointF(tip, cy), QPointF(base, cy + r.height() * 0.28))
+
+
+def _back(p: QPainter, r: QRectF) -> None:
+    _arrow(p, r, -1)
+
+
+def _next(p: QPainter, r: QRectF) -> None:
+    _arrow(p, r, 1)
+
+
+def _restart(p: QPainter, r: QRectF) -> None:
+    box = r.adjusted(r.width() * 0.15, r.height() * 0.15, -r.width() * 0.15, -r.height() * 0.15)
+    p.drawArc(box, 60 * 16, 300 * 16)
+    end = QPointF(box.center().x() + box.width() / 2 * math.cos(math.radians(60)),
+                  box.center().y() - box.height() / 2 * math.sin(math.radians(60)))
+    p.drawLine(end, end + QPointF(r.width() * 0.2, 0))
+    p.drawLine(end, end + QPointF(0, -r.height() * 0.2))
+
+
+def _person(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawEllipse(QRectF(r.left() + w * 0.35, r.top() + h * 0.1, w * 0.3, h * 0.3))
+    path = QPainterPath()
+    path.moveTo(r.left() + w * 0.15, r.bottom() - h * 0.08)
+    path.cubicTo(r.left() + w * 0.15, r.top() + h * 0.45, r.right() - w * 0.15, r.top() + h * 0.45,
+                 r.right() - w * 0.15, r.bottom() - h * 0.08)
+    p.drawPath(path)
+
+
+def _help(p: QPainter, r: QRectF) -> None:
+    _person(p, r.adjusted(0, 0, -r.width() * 0.3, 0))
+    w, h = r.width(), r.height()
+    p.drawArc(QRectF(r.left() + w * 0.62, r.top() + h * 0.1, w * 0.3, h * 0.25), -30 * 16, 210 * 16)
+    p.drawLine(QPointF(r.left() + w * 0.77, r.top() + h * 0.35), QPointF(r.left() + w * 0.77, r.top() + h * 0.5))
+    p.drawPoint(QPointF(r.left() + w * 0.77, r.top() + h * 0.65))
+
+
+def _card(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    body = QRectF(r.left() + w * 0.08, r.top() + h * 0.22, w * 0.84, h * 0.56)
+    p.drawRoundedRect(body, w * 0.06, w * 0.06)
+    p.drawRect(QRectF(body.left() + w * 0.1, body.top() + h * 0.14, w * 0.2, h * 0.16))
+    for i in range(3):
+        y = body.top() + h * (0.14 + 0.12 * i)
+        p.drawLine(QPointF(body.left() + w * 0.42, y), QPointF(body.right() - w * 0.08, y))
+
+
+def _face(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawEllipse(QRectF(r.left() + w * 0.18, r.top() + h * 0.08, w * 0.64, h * 0.84))
+    p.drawPoint(QPointF(r.left() + w * 0.38, r.top() + h * 0.4))
+    p.drawPoint(QPointF(r.left() + w * 0.62, r.top() + h * 0.4))
+    p.drawArc(QRectF(r.left() + w * 0.36, r.top() + h * 0.5, w * 0.28, h * 0.2), 200 * 16, 140 * 16)
+
+
+def _speaker(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    path = QPainterPath()
+    path.moveTo(r.left() + w * 0.1, r.top() + h * 0.38)
+    path.lineTo(r.left() + w * 0.28, r.top() + h * 0.38)
+    path.lineTo(r.left() + w * 0.48, r.top() + h * 0.18)
+    path.lineTo(r.left() + w * 0.48, r.top() + h * 0.82)
+    path.lineTo(r.left() + w * 0.28, r.top() + h * 0.62)
+    path.lineTo(r.left() + w * 0.1, r.top() + h * 0.62)
+    path.closeSubpath()
+    p.drawPath(path)
+    for k in (0.2, 0.34):
+        p.drawArc(QRectF(r.left() + w * (0.5 - k), r.top() + h * (0.5 - k * 1.3), w * k * 2, h * k * 2.6),
+                  -45 * 16, 90 * 16)
+
+
+def _globe(p: QPainter, r: QRectF) -> None:
+    box = r.adjusted(r.width() * 0.1, r.height() * 0.1, -r.width() * 0.1, -r.height() * 0.1)
+    p.drawEllipse(box)
+    p.drawEllipse(box.adjusted(box.width() * 0.28, 0, -box.width() * 0.28, 0))
+    p.drawLine(QPointF(box.left(), box.center().y()), QPointF(box.right(), box.center().y()))
+
+
+def _check(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawPolyline([QPointF(r.left() + w * 0.15, r.top() + h * 0.55), QPointF(r.left() + w * 0.4, r.top() + h * 0.8),
+                    QPointF(r.left() + w * 0.85, r.top() + h * 0.22)])
+
+
+def _cross(p: QPainter, r: QRectF) -> None:
+    a = r.adjusted(r.width() * 0.2, r.height() * 0.2, -r.width() * 0.2, -r.height() * 0.2)
+    p.drawLine(a.topLeft(), a.bottomRight())
+    p.drawLine(a.topRight(), a.bottomLeft())
+
+
+def _printer(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawRect(QRectF(r.left() + w * 0.28, r.top() + h * 0.1, w * 0.44, h * 0.25))
+    p.drawRoundedRect(QRectF(r.left() + w * 0.1, r.top() + h * 0.35, w * 0.8, h * 0.35), 4, 4)
+    p.drawRect(QRectF(r.left() + w * 0.28, r.top() + h * 0.6, w * 0.44, h * 0.3))
+
+
+def _search(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawEllipse(QRectF(r.left() + w * 0.12, r.top() + h * 0.12, w * 0.5, h * 0.5))
+    p.drawLine(QPointF(r.left() + w * 0.55, r.top() + h * 0.55), QPointF(r.right() - w * 0.12, r.bottom() - h * 0.12))
+
+
+def _document(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawRect(QRectF(r.left() + w * 0.2, r.top() + h * 0.08, w * 0.6, h * 0.84))
+    for i in range(4):
+        y = r.top() + h * (0.28 + 0.15 * i)
+        p.drawLine(QPointF(r.left() + w * 0.32, y), QPointF(r.right() - w * 0.32, y))
+
+
+def _hospital(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawRect(QRectF(r.left() + w * 0.12, r.top() + h * 0.12, w * 0.76, h * 0.76))
+    p.drawLine(QPointF(r.center().x(), r.top() + h * 0.28), QPointF(r.center().x(), r.bottom() - h * 0.28))
+    p.drawLine(QPointF(r.left() + w * 0.28, r.center().y()), QPointF(r.right() - w * 0.28, r.center().y()))
+
+
+def _baby(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawEllipse(QRectF(r.left() + w * 0.3, r.top() + h * 0.08, w * 0.4, h * 0.4))
+    p.drawRoundedRect(QRectF(r.left() + w * 0.22, r.top() + h * 0.52, w * 0.56, h * 0.4), w * 0.2, w * 0.2)
+
+
+def _home(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawPolyline([QPointF(r.left() + w * 0.1, r.top() + h * 0.5), QPointF(r.center().x(), r.top() + h * 0.12),
+                    QPointF(r.right() - w * 0.1, r.top() + h * 0.5)])
+    p.drawRect(QRectF(r.left() + w * 0.22, r.top() + h * 0.45, w * 0.56, h * 0.45))
+
+
+def _clock(p: QPainter, r: QRectF) -> None:
+    box = r.adjusted(r.width() * 0.1, r.height() * 0.1, -r.width() * 0.1, -r.height() * 0.1)
+    p.drawEllipse(box)
+    c = box.center()
+    p.drawLine(c, c + QPointF(0, -box.height() * 0.32))
+    p.drawLine(c, c + QPointF(box.width() * 0.25, 0))
+
+
+def _gear(p: QPainter, r: QRectF) -> None:
+    c = r.center()
+    rad = r.width() * 0.26
+    p.drawEllipse(c, rad, rad)
+    p.drawEllipse(c, rad * 0.4, rad * 0.4)
+    for i in range(8):
+        a = math.radians(i * 45)
+        p.drawLine(c + QPointF(math.cos(a) * rad, math.sin(a) * rad),
+                   c + QPointF(math.cos(a) * rad * 1.5, math.sin(a) * rad * 1.5))
+
+
+def _keyboard(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawRoundedRect(QRectF(r.left() + w * 0.06, r.top() + h * 0.25, w * 0.88, h * 0.5), 4, 4)
+    for row in range(2):
+        for col in range(4):
+            p.drawPoint(QPointF(r.left() + w * (0.22 + 0.19 * col), r.top() + h * (0.4 + 0.15 * row)))
+
+
+def _chart(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    for i, k in enumerate((0.4, 0.65, 0.3)):
+        x = r.left() + w * (0.2 + 0.25 * i)
+        p.drawLine(QPointF(x, r.bottom() - h * 0.12), QPointF(x, r.bottom() - h * (0.12 + k)))
+
+
+def _qr(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    for dx, dy in ((0.1, 0.1), (0.6, 0.1), (0.1, 0.6)):
+        p.drawRect(QRectF(r.left() + w * dx, r.top() + h * dy, w * 0.3, h * 0.3))
+    p.drawRect(QRectF(r.left() + w * 0.65, r.top() + h * 0.65, w * 0.2, h * 0.2))
+
+
+def _plus(p: QPainter, r: QRectF) -> None:
+    p.drawLine(QPointF(r.center().x(), r.top() + r.height() * 0.2), QPointF(r.center().x(), r.bottom() - r.height() * 0.2))
+    p.drawLine(QPointF(r.left() + r.width() * 0.2, r.center().y()), QPointF(r.right() - r.width() * 0.2, r.center().y()))
+
+
+def _lock(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawRect(QRectF(r.left() + w * 0.2, r.top() + h * 0.45, w * 0.6, h * 0.45))
+    p.drawArc(QRectF(r.left() + w * 0.3, r.top() + h * 0.12, w * 0.4, h * 0.6), 0, 180 * 16)
+
+
+def _erase(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawPolygon([QPointF(r.left() + w * 0.08, r.center().y()), QPointF(r.left() + w * 0.3, r.top() + h * 0.25),
+                   QPointF(r.right() - w * 0.08, r.top() + h * 0.25), QPointF(r.right() - w * 0.08, r.bottom() - h * 0.25),
+                   QPointF(r.left() + w * 0.3, r.bottom() - h * 0.25)])
+    _cross(p, QRectF(r.left() + w * 0.35, r.top() + h * 0.25, w * 0.5, h * 0.5))
+
+
+ICONS: dict[str, Draw] = {
+    "back": _back, "next": _next, "restart": _restart, "help": _help, "card": _card, "face": _face,
+    "speaker": _speaker, "globe": _globe, "check": _check, "cross": _cross, "printer": _printer,
+    "search": _search, "document": _document, "hospital": _hospital, "baby": _baby, "home": _home,
+    "clock": _clock, "gear": _gear, "keyboard": _keyboard, "chart": _chart, "qr": _qr, "plus": _plus,
+    "person": _person, "lock": _lock, "erase": _erase,
+}
+
+
+def paint_icon(painter: QPainter, name: str, rect: QRectF, color: QColor | str) -> None:
+    draw = ICONS.get(name, _document)
+    pen = QPen(QColor(color))
+    pen.setWidthF(max(3.0, rect.width() / 14))
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    draw(painter, rect)
+    painter.restore()
+
+
+def icon_pixmap(name: str, size: int, color: QColor | str) -> QPixmap:
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pix)
+    paint_icon(painter, name, QRectF(0, 0, size, size), color)
+    painter.end()
+    return pix

@@ -49,6 +49,11 @@ class AuditRecord:
     service_code: str = ""
     file_code: str = ""
 
+    @property
+    def at(self) -> str:
+        """The record's UTC time (ISO 8601), under the name the session events use."""
+        return self.time
+
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)

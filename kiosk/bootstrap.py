@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 class DeviceUnavailableError(RuntimeError):
     """A configured device or back end cannot be built; the message names the setting and what is missing."""
 
-    message_key = "common.device_unavailable"
+    message_key = "ui.device_unavailable"
 
     def __init__(self, setting: str, backend: str, detail: str) -> None:
         super().__init__(f"{setting} = {backend!r}: {detail}")
@@ -94,9 +94,8 @@ def _camera_simulated(config: KioskConfig, demo: DemoSetup) -> Any:
     cls = _load("camera.backend", "simulated", "devices.camera.simulated:SimulatedCamera")
     c = config.camera
     if c.video is not None:
-        return cls(c.video, width=c.width, height=c.height, fps=c.fps, realtime=not demo.fast)
-    return cls(None, width=c.width, height=c.height, fps=c.fps, frames=[demo.still_frame(c.width, c.height)],
-               realtime=not demo.fast)
+        return cls(c.video, width=c.width, height=c.height, fps=c.fps)
+    return cls(None, width=c.width, height=c.height, fps=c.fps, frames=[demo.still_frame(c.width, c.height)])
 
 
 def _printer_pdf(config: KioskConfig, _demo: DemoSetup) -> Any:
@@ -168,10 +167,15 @@ class DemoSetup:
     card_image: Any = None                    # the emulated backend's virtual card, for "insert" buttons and tests
 
     def still_frame(self, width: int, height: int) -> Any:
+        """A drawn head-and-shoulders picture: the simulated camera's view when no video is configured."""
+        import cv2
         import numpy as np
 
-        frame = np.full((height, width, 3), (70, 64, 58), dtype=np.uint8)
-        frame[height // 5: height - height // 6, width // 3: 2 * width // 3] = (150, 170, 200)
+        frame = np.full((height, width, 3), (96, 88, 80), dtype=np.uint8)
+        cx, cy = width // 2, height // 2 - height // 12
+        cv2.ellipse(frame, (cx, height + height // 8), (width // 3, height // 3), 0, 180, 360, (120, 80, 50), -1)
+        cv2.ellipse(frame, (cx, cy), (width // 8, height // 5), 0, 0, 360, (150, 180, 215), -1)
+        cv2.ellipse(frame, (cx, cy - height // 10), (width // 8 + 6, height // 9), 0, 180, 360, (40, 40, 45), -1)
         return frame
 
 
@@ -259,6 +263,7 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
     if demo.card_image is not None:
         kiosk.extras["card_image"] = demo.card_image
     session.register_collaborator(face)
+    kiosk.guide.attach(session)
     return kiosk
 
 

@@ -62,9 +62,6 @@ class FaceConfig:
     liveness_challenges: int = 2
     challenge_timeout_s: float = 12.0
     max_attempts: int = 3
-    # "dlib": the real check on the camera; "simulated": a scripted scenario (demo, UI tests) chosen below.
-    backend: Literal["dlib", "simulated"] = "simulated"
-    simulated_scenario: Literal["genuine", "impostor", "photo_attack", "no_face"] = "genuine"
     detect_width: int = 320  # frames are scaled to this width for detection only
     min_face_fraction: float = 0.22  # face width ÷ frame width below which the person is asked to come closer
     min_sharpness: float = 30.0
@@ -125,6 +122,8 @@ class HospitalConfig:
     hospital_name: str = "Bệnh viện Đa khoa Demo"
     insurance_backend: Literal["simulated", "gateway"] = "simulated"
     insurance_url: str = ""
+    insurance_username: str = ""
+    insurance_password_file: Path | None = None  # a file holding the gateway password (kept out of the config)
     operator_name: str = "Nguyễn Văn Cán Bộ"  # operator of record required on every insurance look-up
     operator_id_number: str = "001090000000"
     minutes_per_patient: float = 6.0

@@ -59,11 +59,12 @@ class Operations:
         except Exception:
             log.warning("voice guide could not speak %s", key)
 
-    def speak_text(self, text: str, language: str) -> None:
+    def speak_texts(self, key: str, texts: Sequence[str], language: str) -> None:
+        """Say a message followed by sentences already in the citizen's language (the review read aloud)."""
         try:
-            self.guide.speak_text(text, language)
+            self.guide.speak_all([(key, {}), *(("ui.say_text", {"text": t}) for t in texts)], language)
         except Exception:
-            log.warning("voice guide could not speak a review sentence")
+            log.warning("voice guide could not read the sentences aloud")
 
     def repeat_speech(self) -> None:
         try:
@@ -129,15 +130,16 @@ class Operations:
 
     # ---- forms and services --------------------------------------------------------------------------------
     def new_form(self, spec: Any, identity: Any, language: str) -> Any:
-        if spec.kind == "hospital":
-            from kiosk.hospital_visit import HospitalVisit
-
-            return HospitalVisit(self.hospital, spec, identity, language, self.translator.catalogue)
         from kiosk.forms.session import FormSession, FormSettings
 
         settings = FormSettings(agency_code=self.config.kiosk.agency_code,
                                 auth_method="assisted" if self.session.helper else "chip_face")
-        return FormSession(spec, identity, self.now, settings, language=_lang(language))
+        form = FormSession(spec, identity, self.now, settings, language=_lang(language))
+        if spec.kind == "hospital":
+            from kiosk.hospital_visit import HospitalVisit
+
+            return HospitalVisit(self.hospital, form, self.translator.catalogue)
+        return form
 
     def fee_text(self, spec: Any, language: str) -> str:
         from kiosk.forms.views import money
@@ -197,9 +199,9 @@ class Operations:
 
     # ---- printing and help -----------------------------------------------------------------------------------
     def print_receipt(self, form: Any, outcome: Any, language: str) -> Any:
-        from kiosk.receipts import print_for_outcome
+        from kiosk.printouts import print_receipt
 
-        return print_for_outcome(self, form, outcome, language)
+        return print_receipt(self, form, outcome, language)
 
     def receipt_from_qr(self, frame: Any) -> tuple[str, str] | None:
         from printing.qr_payload import QrPayloadError, decode
@@ -217,9 +219,9 @@ class Operations:
         self.audit.record("help_requested", session_hash=self.session.session_hash)
 
     def print_help_slip(self) -> Any:
-        from kiosk.receipts import print_help_slip
+        from kiosk.printouts import print_help_slip
 
-        return print_help_slip(self, self.session.language)
+        return print_help_slip(self, "ui.call_staff_title", self.session.language)
 
     def scan_document(self) -> list[Any]:
         from kiosk.forms.fields import ScannedPage

@@ -24,7 +24,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from devices.card.identity import Identity
 from kiosk import session_events as ev
@@ -50,6 +50,7 @@ __all__ = ["Clock", "Helper", "ManualClock", "Session", "SessionState", "Session
            "WipeReason", "Wipeable"]
 
 S = SessionState
+F = TypeVar("F")
 _log = logging.getLogger(__name__)
 
 Observer = Callable[[SessionEvent], None]
@@ -105,8 +106,17 @@ class Session:
         return self._held.service_code
 
     @property
-    def form(self) -> Wipeable | None:
+    def form(self) -> Any:
+        """The form engine's object given to `choose_service` (the session only needs its `wipe()`), or None.
+
+        Typed loosely on purpose so the UI can call the form's own methods; `form_as(Kind)` checks the type.
+        """
         return self._held.form
+
+    def form_as(self, kind: type[F]) -> F | None:
+        """The form state as the type the caller gave `choose_service` (None if there is none of that type)."""
+        form = self._held.form
+        return form if isinstance(form, kind) else None
 
     @property
     def helper(self) -> Helper | None:
@@ -280,13 +290,16 @@ class Session:
     def submission_failed(self, idempotency_key: str, message_key: str) -> None:
         """Neither sent nor queued (e.g. the queue is full): back to the review screen, data kept."""
         with self._lock:
-            if self._orphans.pop(idempotency_key, None) is not None:
-                self._emit(ev.SubmissionFailed(self._now(), message_key))
+            orphan_hash = self._orphans.pop(idempotency_key, None)
+            if orphan_hash is not None:  # nobody left to tell; the trail shows a file that never went out
+                self._emit(ev.SubmissionFailed(self._now(), message_key, orphaned=True))
+                self._record("submission_failed", session_hash=orphan_hash)
                 return
             self._require(S.SUBMITTING, "submission_failed")
             self._held.submission_key = None
             self._move(S.REVIEW, "submission_failed")
             self._emit(ev.SubmissionFailed(self._now(), message_key))
+            self._record("submission_failed", staff_id=self._staff_id(), service_code=self._held.service_code)
 
     def receipt_printed(self) -> None:
         with self._lock:
@@ -321,7 +334,8 @@ class Session:
             # Before the chip was read nothing is held: let the citizen turn the card round and try again.
             if self._state in NO_CARD_DATA_STATES and not self.holds_citizen_data():
                 return
-            self.wipe(WipeReason.CARD_REMOVED)
+            # Taking the card on the goodbye screen is how a visit normally ends.
+            self.wipe(WipeReason.FINISHED if self._state is S.DONE else WipeReason.CARD_REMOVED)
 
     # ---- staff --------------------------------------------------------------------------------------------
     def begin_assistance(self, helper: Helper) -> None:
@@ -333,7 +347,7 @@ class Session:
                 self.start()
             self.activity()
             self._held.helper = helper
-            self._emit(ev.AssistanceStarted(self._now(), helper.staff_id, helper.display_name))
+            self._emit(ev.AssistanceStarted(self._now(), helper.staff_id))
             self._record("assistance_started", staff_id=helper.staff_id)
 
     def end_assistance(self) -> None:

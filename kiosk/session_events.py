@@ -8,7 +8,7 @@ state up on the session itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal, Protocol
 
@@ -110,6 +110,7 @@ class SubmissionCompleted(SessionEvent):
 @dataclass(frozen=True)
 class SubmissionFailed(SessionEvent):
     message_key: str
+    orphaned: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,7 @@ class SessionWiped(SessionEvent):
 
 @dataclass(frozen=True)
 class AssistanceStarted(SessionEvent):
-    staff_id: str
-    display_name: str  # the volunteer's own name, shown on the banner; not the citizen's data
+    staff_id: str  # the banner takes the volunteer's name from `Session.helper`, so no name travels in events
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ class Helper:
     """A signed-in volunteer or technician: their own staff ID and display name, nothing about citizens."""
 
     staff_id: str
-    display_name: str
+    display_name: str = field(repr=False)  # a person's name: kept out of logs and tracebacks
 
 
 class SessionTransitionError(RuntimeError):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import secrets
 import threading
 import time
@@ -38,6 +39,7 @@ Realm = Literal["technician", "volunteer"]
 
 class StaffError(Exception):
     message_key = "staff.error"
+    message_params: dict[str, object] = {}  # noqa: RUF012 - read-only default; subclasses set their own
 
 
 class PinFormatError(StaffError):
@@ -52,6 +54,7 @@ class WrongPinError(StaffError):
     def __init__(self, attempts_left: int) -> None:
         super().__init__(f"wrong PIN; {attempts_left} attempts left")
         self.attempts_left = attempts_left
+        self.message_params = {"attempts_left": attempts_left}
 
 
 class StaffLockedOutError(StaffError):
@@ -62,6 +65,7 @@ class StaffLockedOutError(StaffError):
     def __init__(self, seconds_left: float) -> None:
         super().__init__(f"locked for {seconds_left:.0f} s")
         self.seconds_left = seconds_left
+        self.message_params = {"minutes": max(1, math.ceil(seconds_left / 60))}
 
 
 class StaffNotConfiguredError(StaffError):

@@ -31,8 +31,10 @@ from offline_cache import (
     FieldProblem,
     FileKeyProvider,
     OutgoingSubmission,
+    QueueCorruptedError,
     ReceiptFacts,
     SqliteSubmissionQueue,
+    SubmissionNotFoundError,
     SubmissionNotWithdrawableError,
     SubmissionRecord,
     SubmissionState,
@@ -88,11 +90,13 @@ def masked_id(id_last4: str) -> str:
 class SubmissionService:
     def __init__(self, queue: SqliteSubmissionQueue, client: PortalClient, agency_code: str, *,
                  worker: SyncWorker | None = None, first_try_timeout: Timeout = FIRST_TRY_TIMEOUT,
-                 retention_days: int = 30, clock: Callable[[], float] = time.time) -> None:
+                 retention_days: int = 30, first_retry_s: float = FIRST_TRY_RETRY_S,
+                 clock: Callable[[], float] = time.time) -> None:
         self.queue = queue
         self.client = client
         self.worker = worker
         self.retention_days = retention_days
+        self.first_retry_s = first_retry_s
         self._clock = clock
         self._quick = PortalSender(client, agency_code, timeout=first_try_timeout)
 
@@ -104,7 +108,7 @@ class SubmissionService:
         client = PortalClient.from_config(config, base_url)
         policy = SyncPolicy(backoff_base_s=q.backoff_base_s, backoff_max_s=q.backoff_max_s,
                             breaker_failures=q.breaker_failures, breaker_probe_s=q.breaker_probe_s,
-                            max_rate_per_s=q.max_rate_per_s)
+                            max_rate_per_s=q.max_rate_per_s, retention_days=float(q.retention_days))
         worker = SyncWorker(queue, PortalSender(client, config.kiosk.agency_code), policy)
         return cls(queue, client, config.kiosk.agency_code, worker=worker, retention_days=q.retention_days)
 
@@ -128,12 +132,27 @@ class SubmissionService:
                submission_id: str | None = None) -> SubmitOutcome:
         """Save durably, then try once. Raises `QueueError` (disk full, damaged file) only if it could not save."""
         sid = submission_id or new_submission_id()
+        if submission_id is not None:
+            existing = self._existing(submission_id)
+            if existing is not None:  # a second tap on Submit with the same key: answer, never save twice
+                return existing
         # The JSON round trip makes the first try send exactly what a later re-send from the queue will.
         clean = json.loads(json.dumps(dict(payload), ensure_ascii=False, sort_keys=True))
         receipt = ReceiptFacts(service_code=service_code, masked_id=masked_id(applicant_id_last4),
                                id_last4=applicant_id_last4[-4:], received_at=self._clock(),
                                service_name=service_name)
-        self.queue.enqueue(service_code, clean, receipt, attachments, submission_id=sid, claim=True)
+        try:
+            self.queue.enqueue(service_code, clean, receipt, attachments, submission_id=sid, claim=True)
+        except QueueCorruptedError:
+            # Set the damaged file aside (what reads is salvaged), then save into the fresh one; a second
+            # failure goes up to the UI as a clear error.
+            log.error("queue damaged at submit; repairing")
+            self.queue.repair()
+            self.queue.enqueue(service_code, clean, receipt, attachments, submission_id=sid, claim=True)
+        if self.worker is not None and not self.worker.breaker.allows():
+            # The portal is known to be down: answer "saved" at once instead of making the citizen wait out a
+            # timeout; the worker's next probe will find out when it is back.
+            return self._leave_queued(sid, receipt, "portal_down", None)
         item = OutgoingSubmission(sid, service_code, clean, tuple(attachments), attempt=1)
         try:
             delivered = self._quick.deliver(item)
@@ -145,15 +164,35 @@ class SubmissionService:
             if not exc.retryable:
                 self.queue.mark_rejected(sid, exc.reason_code)
                 return SubmitOutcome("rejected", sid, exc.message_key, receipt)
-            self.queue.mark_deferred(sid, exc.reason_code, self._clock() + max(FIRST_TRY_RETRY_S,
-                                                                               exc.retry_after_s or 0.0))
-            if self.worker is not None:
-                self.worker.wake()
-            return SubmitOutcome("queued", sid, "queue.saved_will_send", receipt)
+            return self._leave_queued(sid, receipt, exc.reason_code, exc.retry_after_s)
+        except Exception:  # an adapter bug must not strand the row in `sending`: it is saved, let the worker try
+            log.exception("first send failed unexpectedly for %s", sid)
+            return self._leave_queued(sid, receipt, "sender_error", None)
         self.queue.mark_accepted(sid, delivered.file_code, delivered.due_at, delivered.portal_status)
         record = self.queue.get(sid)
         return SubmitOutcome("sent", sid, "queue.sent", record.receipt, file_code=delivered.file_code,
                              due_at=delivered.due_at)
+
+    def _leave_queued(self, sid: str, receipt: ReceiptFacts, reason: str, retry_after_s: float | None) -> SubmitOutcome:
+        self.queue.mark_deferred(sid, reason, self._clock() + max(self.first_retry_s, retry_after_s or 0.0))
+        if self.worker is not None:
+            self.worker.wake()
+        return SubmitOutcome("queued", sid, "queue.saved_will_send", receipt)
+
+    def _existing(self, sid: str) -> SubmitOutcome | None:
+        try:
+            record = self.queue.get(sid)
+        except SubmissionNotFoundError:
+            return None
+        if record.state is SubmissionState.ACCEPTED:
+            return SubmitOutcome("sent", sid, "queue.sent", record.receipt, file_code=record.file_code,
+                                 due_at=record.due_at)
+        if record.state is SubmissionState.REJECTED:
+            return SubmitOutcome("rejected", sid, "queue.portal_validation", record.receipt,
+                                 problems=record.problems)
+        if record.state is SubmissionState.WITHDRAWN:
+            return SubmitOutcome("rejected", sid, "queue.state_withdrawn", record.receipt)
+        return SubmitOutcome("queued", sid, "queue.saved_will_send", record.receipt)
 
     # ---- follow --------------------------------------------------------------------------------------------
 

@@ -71,6 +71,17 @@ class SqliteSubmissionQueue:
         with self._lock:
             self._conn.close()
 
+    def repair(self) -> Path | None:
+        """After a `QueueCorruptedError`: reopen, and if the file is damaged set it aside, salvage what reads,
+        and carry on with a fresh file. Returns the quarantine path (None when the file turned out healthy)."""
+        with self._lock:
+            self._conn.close()
+            self._conn, quarantined = open_or_recover(self.path)
+            if quarantined is not None:
+                self.quarantined = quarantined
+            self._check_key()
+            return quarantined
+
     # ---- writing -------------------------------------------------------------------------------------------
 
     def enqueue(self, service_code: str, payload: Mapping[str, Any], receipt: ReceiptFacts,

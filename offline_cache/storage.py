@@ -115,7 +115,8 @@ def _quarantine(path: Path) -> Path:
 
 
 def _salvage(damaged: Path, fresh: sqlite3.Connection) -> int:
-    """Copy every row that still reads from the damaged file; a row that does not read is left in quarantine."""
+    """Copy every row that still reads from the damaged file, probing row by row so one bad page costs only
+    the rows on it; a row that does not read stays in the quarantined copy for a technician."""
     copied = 0
     try:
         old = sqlite3.connect(f"file:{damaged}?mode=ro", uri=True)
@@ -125,14 +126,23 @@ def _salvage(damaged: Path, fresh: sqlite3.Connection) -> int:
         for table in _TABLES:
             try:
                 cols = [r[1] for r in old.execute(f"PRAGMA table_info({table})")]
-                rows = old.execute(f"SELECT {', '.join(cols)} FROM {table}")  # noqa: S608 - names from our schema
-                marks = ", ".join("?" for _ in cols)
-                for row in rows:
-                    fresh.execute(
-                        f"INSERT OR IGNORE INTO {table} ({', '.join(cols)}) VALUES ({marks})", row)  # noqa: S608
-                    copied += 1
+                pages = int(old.execute("PRAGMA page_count").fetchone()[0])
             except sqlite3.DatabaseError:
                 continue
+            try:
+                top = int(old.execute(f"SELECT MAX(rowid) FROM {table}").fetchone()[0] or 0)  # noqa: S608
+            except sqlite3.DatabaseError:
+                top = pages * 64  # the rightmost page is gone: probe as far as rows could reach
+            select = f"SELECT {', '.join(cols)} FROM {table} WHERE rowid=?"  # noqa: S608 - our own schema
+            insert = f"INSERT OR IGNORE INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"  # noqa: S608
+            for rowid in range(1, top + 1):
+                try:
+                    row = old.execute(select, (rowid,)).fetchone()
+                except sqlite3.DatabaseError:
+                    continue
+                if row is not None:
+                    fresh.execute(insert, row)
+                    copied += 1
     finally:
         old.close()
     return copied

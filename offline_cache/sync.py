@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from offline_cache.errors import QueueError
+from offline_cache.errors import QueueCorruptedError, QueueError
 from offline_cache.queue import SqliteSubmissionQueue
 from offline_cache.records import Deferred, Delivered, OutgoingSubmission, Refused, SendResult, SubmissionState
 
@@ -39,6 +39,8 @@ class SyncPolicy:
     max_rate_per_s: float = 50.0
     batch_size: int = 20
     idle_poll_s: float = 5.0
+    retention_days: float = 0.0  # clear payloads of files settled this long ago; 0 keeps them
+    retention_every_s: float = 3600.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,16 @@ class SyncProgress:
     last_success_at: float | None
     last_error: str | None
     next_attempt_at: float | None
+
+    @property
+    def breaker_open(self) -> bool:
+        """The circuit breaker holds sends back (the portal looked dead); same as `not portal_reachable`."""
+        return not self.portal_reachable
+
+    @property
+    def queued(self) -> int:
+        """Alias of `waiting`, the number of files saved but not yet sent."""
+        return self.waiting
 
 
 def backoff_delay(attempts: int, policy: SyncPolicy, rng: random.Random,
@@ -142,6 +154,7 @@ class SyncWorker:
         self._last_attempt: float | None = None
         self._last_success: float | None = None
         self._last_error: str | None = None
+        self._last_purge: float | None = None
 
     # ---- lifecycle -----------------------------------------------------------------------------------------
 
@@ -167,14 +180,36 @@ class SyncWorker:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
+                self._apply_retention()
                 sent = self.run_once()
-            except QueueError as exc:  # disk full or damaged file: say so, keep trying later
+            except QueueCorruptedError as exc:
+                log.error("queue file damaged (%s); setting it aside", exc.message_key)
+                self._last_error = exc.message_key
+                with contextlib.suppress(QueueError):
+                    self.queue.repair()
+                sent = 0
+            except QueueError as exc:  # disk full, key trouble: say so, keep trying later
                 log.error("queue sync paused: %s", exc.message_key)
                 self._last_error = exc.message_key
+                sent = 0
+            except Exception:  # never let the one sync thread die silently; rows stay safe in the queue
+                log.exception("queue sync round failed")
+                self._last_error = "queue.storage_error"
                 sent = 0
             if sent == 0:
                 self._wake.wait(self._idle_wait())
                 self._wake.clear()
+
+    def _apply_retention(self) -> None:
+        """Retention runs from the worker too, so a kiosk left on for weeks still clears old payloads."""
+        if self.policy.retention_days <= 0:
+            return
+        now = self._clock()
+        if self._last_purge is None or now - self._last_purge >= self.policy.retention_every_s:
+            self._last_purge = now
+            cleared = self.queue.purge_payloads(self.policy.retention_days * 86400.0)
+            if cleared:
+                log.info("retention cleared the payloads of %d settled files", cleared)
 
     def _idle_wait(self) -> float:
         if self.breaker.is_open:

@@ -48,7 +48,7 @@ class ReceiptData:
     applicant_name: str = field(repr=False)
     id_number: str = field(repr=False)  # printed masked to its last four digits, never whole
     received_at: datetime = field(default_factory=datetime.now)
-    appointment_at: datetime | None = None
+    appointment_at: datetime | date | None = None  # a date alone when the portal gave no time
     processing_days: int | None = None
     documents: tuple[ReceivedDocument, ...] = ()
     delivery: DeliveryChannel = "counter"

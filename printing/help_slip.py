@@ -42,7 +42,7 @@ def render_help_slip(data: HelpSlipData, paper: Paper = "80mm") -> RenderedDocum
         layout.field("help.time", data.occurred_at.strftime(DATE_TIME), body, lang),
     ]
     if data.reference:
-        story.append(layout.field("help.reference", data.reference, st.code, lang))
+        story.append(layout.field("help.reference", data.reference, layout.code_style(data.reference, st), lang))
     story += [
         layout.rule(width),
         Paragraph(f"{layout.label_html('common.kiosk', lang)}: {layout.clean(data.issuer.kiosk_id)} · "

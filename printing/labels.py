@@ -37,6 +37,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "receipt.next_steps": ("Việc cần làm tiếp theo", "What to do next"),
     "receipt.next.bring_card": ("Mang thẻ Căn cước và phiếu này đến {place} vào ngày {date} để nhận kết quả.",
                                 "Bring your ID card and this slip to {place} on {date} to collect the result."),
+    "receipt.one_stop_of": ("Bộ phận một cửa {agency}", "the one-stop counter of {agency}"),
     "receipt.next.wait_post": ("Kết quả sẽ được gửi qua bưu điện đến địa chỉ đã đăng ký.",
                                "The result will be posted to your registered address."),
     "receipt.next.wait_online": ("Kết quả sẽ được gửi lên VNeID; bạn sẽ nhận tin nhắn khi có kết quả.",
@@ -44,6 +45,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "receipt.next.lookup": ("Tra cứu hồ sơ: quét mã QR trên phiếu này tại máy hoặc gọi {hotline}.",
                             "Check your file: scan the QR code at the kiosk or call {hotline}."),
     "receipt.keep": ("Xin giữ phiếu này để tra cứu và nhận kết quả.", "Please keep this slip."),
+    # national heading of administrative documents (Decree 30/2020/ND-CP, Appendix I), printed on A4
+    "common.national_title": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Socialist Republic of Viet Nam"),
+    "common.national_motto": ("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
     # shared footer
     "common.kiosk": ("Máy", "Kiosk"),
     "common.hotline": ("Đường dây nóng", "Hotline"),

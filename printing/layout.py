@@ -41,9 +41,11 @@ class Styles:
     title: ParagraphStyle
     agency: ParagraphStyle
     code: ParagraphStyle
+    code_long: ParagraphStyle
     huge: ParagraphStyle
     qr_mm: float
     barcode_height_mm: float
+    national_heading: bool
 
 
 def styles_for(paper: Paper) -> Styles:
@@ -58,10 +60,13 @@ def styles_for(paper: Paper) -> Styles:
         agency=ParagraphStyle("agency", parent=body, fontName=fonts.BOLD, fontSize=size, leading=size * 1.25),
         code=ParagraphStyle("code", parent=body, fontName=fonts.BOLD, fontSize=size + 3, leading=(size + 3) * 1.25,
                             alignment=TA_CENTER),
+        code_long=ParagraphStyle("code_long", parent=body, fontName=fonts.BOLD, fontSize=size - 1,
+                                 leading=(size - 1) * 1.25, alignment=TA_CENTER),
         huge=ParagraphStyle("huge", parent=body, fontName=fonts.BOLD, fontSize=54 if paper == "80mm" else 72,
                             leading=(54 if paper == "80mm" else 72) * 1.1, alignment=TA_CENTER),
         qr_mm=26.0 if paper == "80mm" else 34.0,
         barcode_height_mm=11.0 if paper == "80mm" else 14.0,
+        national_heading=paper == "a4",
     )
 
 
@@ -103,22 +108,38 @@ def qr_code(payload: str, size_mm: float) -> Flowable:
     return flowable
 
 
-def barcode_drawing(value: str, width: float, height_mm: float) -> Drawing:
-    """Code 128 of `value`, with modules as wide as the band allows (the page margins are its quiet zone)."""
+def barcode(value: str, width: float, height_mm: float) -> list[Flowable]:
+    """Code 128 of `value`, modules as wide as the band allows (the page margins are its quiet zone).
+
+    A value too long to fit with modules a thermal head can still draw (e.g. a 36-character queue reference on
+    80 mm paper) gets no barcode: the QR code carries it anyway, and an unreadable barcode is worse than none.
+    """
     probe = createBarcodeDrawing("Code128", value=value, barWidth=1.0, barHeight=1.0, quiet=False,
                                  humanReadable=False)
-    module = min(MAX_MODULE_MM * mm, max(MIN_MODULE_MM * mm, width / float(probe.width)))
+    module = min(MAX_MODULE_MM * mm, width / float(probe.width))
+    if module < MIN_MODULE_MM * mm:
+        return []
     drawing: Drawing = createBarcodeDrawing("Code128", value=value, barWidth=module, barHeight=height_mm * mm,
                                             quiet=False, humanReadable=False)
     drawing.hAlign = "CENTER"
-    return drawing
+    return [drawing]
+
+
+def code_style(value: str, st: Styles) -> ParagraphStyle:
+    """The big file-code style, stepped down for long references so they stay on one line."""
+    return st.code if len(value) <= 26 else st.code_long
 
 
 def header(payload: str, agency: str, title_key: str, st: Styles, width: float, *, language: Language) -> Table:
     """QR code top-left, the issuing agency and document title beside it."""
     qr_side = st.qr_mm * mm
     vi, en = both(title_key, language)
-    right: list[Flowable] = [Paragraph(clean(agency), st.agency), Spacer(1, 2 * mm), Paragraph(clean(vi), st.agency)]
+    right: list[Flowable] = []
+    if st.national_heading:
+        right += [Paragraph(clean(both("common.national_title", "vi")[0]), st.agency),
+                  Paragraph(f"<u>{clean(both('common.national_motto', 'vi')[0])}</u>", st.agency),
+                  Spacer(1, 3 * mm)]
+    right += [Paragraph(clean(agency), st.agency), Spacer(1, 2 * mm), Paragraph(clean(vi), st.agency)]
     if en:
         right.append(Paragraph(f"<i>{clean(en)}</i>", st.small))
     table = Table([[qr_code(payload, st.qr_mm), right]], colWidths=[qr_side + 2 * mm, width - qr_side - 2 * mm])

@@ -8,6 +8,8 @@ next steps and the hotline. The applicant's address is never printed.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
@@ -25,7 +27,7 @@ def qr_payload_for(data: ReceiptData) -> ReceiptQrPayload:
     return ReceiptQrPayload(
         kind="receipt", file_code=data.file_code, procedure_code=data.procedure_code,
         masked_id=mask_id_number(data.id_number), issued_at=data.received_at.replace(second=0, microsecond=0),
-        appointment=data.appointment_at.date() if data.appointment_at else None, issuer=data.issuer.kiosk_id)
+        appointment=_day(data.appointment_at), issuer=data.issuer.kiosk_id)
 
 
 def render_receipt(data: ReceiptData, paper: Paper = "80mm") -> RenderedDocument:
@@ -38,9 +40,9 @@ def render_receipt(data: ReceiptData, paper: Paper = "80mm") -> RenderedDocument
         Spacer(1, 3 * mm),
         Paragraph(layout.label_html("receipt.local_reference" if data.pending_upload else "receipt.file_code",
                                     lang), st.body),
-        Paragraph(layout.clean(data.file_code), st.code),
+        Paragraph(layout.clean(data.file_code), layout.code_style(data.file_code, st)),
         Spacer(1, 1 * mm),
-        layout.barcode_drawing(data.file_code, width, st.barcode_height_mm),
+        *layout.barcode(data.file_code, width, st.barcode_height_mm),
         Spacer(1, 2 * mm),
     ]
     if data.pending_upload:
@@ -61,7 +63,7 @@ def render_receipt(data: ReceiptData, paper: Paper = "80mm") -> RenderedDocument
                                                                    days=data.processing_days), body, lang))
     story.append(layout.field("receipt.received_at", data.received_at.strftime(DATE_TIME), body, lang))
     if data.appointment_at is not None:
-        story.append(layout.field("receipt.appointment", data.appointment_at.strftime(DATE_TIME), st.agency, lang))
+        story.append(layout.field("receipt.appointment", _when(data.appointment_at), st.agency, lang))
     story.append(layout.field("receipt.delivery", _pair(f"receipt.delivery.{data.delivery}", lang), body, lang))
     story += [layout.rule(width), Paragraph(layout.label_html("receipt.next_steps", lang) + ":", body)]
     for line in next_steps(data):
@@ -79,7 +81,7 @@ def next_steps(data: ReceiptData) -> list[str]:
     """Plain-language steps in Vietnamese, each followed by its English text when the citizen chose English."""
     steps: list[tuple[str, dict[str, object]]] = []
     if data.delivery == "counter" and data.appointment_at is not None:
-        place = data.issuer.pickup_place or data.issuer.agency_name
+        place = data.issuer.pickup_place or text("receipt.one_stop_of", "vi", agency=data.issuer.agency_name)
         steps.append(("receipt.next.bring_card", {"place": place, "date": data.appointment_at.strftime(DATE)}))
     elif data.delivery == "post":
         steps.append(("receipt.next.wait_post", {}))
@@ -93,6 +95,16 @@ def next_steps(data: ReceiptData) -> list[str]:
         if en:
             lines.append(en)
     return lines + list(data.extra_notes)
+
+
+def _day(moment: datetime | date | None) -> date | None:
+    if isinstance(moment, datetime):
+        return moment.date()
+    return moment
+
+
+def _when(moment: datetime | date) -> str:
+    return moment.strftime(DATE_TIME if isinstance(moment, datetime) else DATE)
 
 
 def _pair(key: str, language: str, **params: object) -> str:

@@ -72,7 +72,7 @@ def render_queue_ticket(data: QueueTicketData, paper: Paper = "80mm") -> Rendere
         story += layout.sentence("ticket.self_pay_note", body, lang)
     story += [
         Spacer(1, 2 * mm),
-        layout.barcode_drawing(data.visit_id, width, st.barcode_height_mm),
+        *layout.barcode(data.visit_id, width, st.barcode_height_mm),
         Paragraph(layout.clean(data.visit_id), st.small),
         layout.rule(width),
         Paragraph(f"{layout.label_html('common.printed_at', lang)}: {data.issued_at.strftime(DATE_TIME)} · "

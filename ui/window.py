@@ -183,8 +183,7 @@ class KioskWindow(QWidget):
 
     def _repeat(self) -> None:
         self.ctx.kiosk.session.activity()
-        if self.current is not None:
-            self.current.speak_intro()
+        self.ctx.repeat()
 
     def _back(self) -> None:
         page = self.current

@@ -31,11 +31,12 @@ class SimulatedCamera:
     """Loops over a video file, an image folder, or frames handed in directly (`frames=`).
 
     With `realtime=True` `read()` sleeps so frames come at `fps`; tests pass `realtime=False` to go as fast as the
-    consumer reads.
+    consumer reads. `use_source_fps=True` takes the rate recorded in a video file instead of `fps`.
     """
 
     def __init__(self, source: Path | None = None, width: int = 640, height: int = 480, fps: float = 15.0,
                  *, frames: Sequence[Frame] | None = None, loop: bool = True, realtime: bool = True,
+                 use_source_fps: bool = False,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
         if source is None and frames is None:
             raise CameraNotFoundError("the simulated camera needs a video, an image folder or frames")
@@ -45,6 +46,7 @@ class SimulatedCamera:
         self.fps = fps
         self.loop = loop
         self.realtime = realtime
+        self.use_source_fps = use_source_fps
         self._given = list(frames) if frames is not None else None
         self._clock = clock
         self._sleep = sleep
@@ -77,6 +79,9 @@ class SimulatedCamera:
                 video.release()
                 self._fail(f"cannot open video {self.source}")
             self._video = video
+            recorded = float(video.get(cv2.CAP_PROP_FPS) or 0.0)
+            if self.use_source_fps and 0 < recorded < 1000:
+                self.fps = recorded
         else:
             self._fail(f"no video or image folder at {self.source}")
         self._index = 0

@@ -1,8 +1,9 @@
 """ICAO CSCA master lists: CMS SignedData holding a CscaMasterList (ICAO 9303-12 §9).
 
 CscaMasterList ::= SEQUENCE { version INTEGER, certList SET OF Certificate }, eContentType id-icao-cscaMasterList.
-The CMS signature is checked with the master-list signer certificate it carries (integrity of the file); trusting the
-list as a whole is the operator's decision to put it in the trust folder.
+The CMS signature is checked with the master-list signer certificate it carries, and that signer must be certified by
+a CSCA in the list (9303-12 §9); trusting the list as a whole is the operator's decision to put it in the trust
+folder (a list signed by the issuing state's own CSCA proves integrity, not trustworthiness).
 """
 
 from __future__ import annotations
@@ -41,11 +42,12 @@ def parse_master_list(der: bytes) -> list[x509.Certificate]:
         if encap["content_type"].dotted != OID_CSCA_MASTER_LIST:
             raise MasterListError("not a CSCA master list")
         content = bytes(encap["content"].contents)
-        _verify(signed, content)
+        signer = _verify(signed, content)
         master = CscaMasterList.load(content, strict=True)
         certs = list(master["cert_list"])
         for cert in certs:
             _ = cert.subject.dump(), cert.public_key.dump()  # force lazy parsing so bad entries fail here
+        _check_signer_certified(signer, certs)
         return certs
     except MasterListError:
         raise
@@ -53,7 +55,19 @@ def parse_master_list(der: bytes) -> list[x509.Certificate]:
         raise MasterListError(f"malformed master list ({type(exc).__name__})") from exc
 
 
-def _verify(signed: cms.SignedData, content: bytes) -> None:
+def _check_signer_certified(signer: x509.Certificate, certs: list[x509.Certificate]) -> None:
+    """9303-12 §9: the master-list signer is certified by a CSCA of the issuing state, which the list holds."""
+    tbs = bytes(signer["tbs_certificate"].dump())
+    for cert in certs:
+        if cert.subject != signer.issuer:
+            continue
+        key = load_public_key(cert.public_key)
+        if verify_signature(key, bytes(signer["signature_value"].native), tbs, signer["signature_algorithm"]):
+            return
+    raise MasterListError("master list signer is not certified by a CSCA in the list")
+
+
+def _verify(signed: cms.SignedData, content: bytes) -> x509.Certificate:
     infos = signed["signer_infos"]
     if len(infos) == 0:
         raise MasterListError("master list is not signed")
@@ -79,6 +93,7 @@ def _verify(signed: cms.SignedData, content: bytes) -> None:
     key = load_public_key(signer.public_key)
     if not verify_signature(key, bytes(info["signature"].native), to_verify, info["signature_algorithm"], digest_name):
         raise MasterListError("master list signature is wrong")
+    return signer
 
 
 def build_master_list(

@@ -52,9 +52,11 @@ def verify_passive_auth(
         return PassiveAuthResult(PassiveAuthStatus.TAMPERED, tuple(tampered), "; ".join(details))
     if trust_store is None:
         return PassiveAuthResult(PassiveAuthStatus.UNCHECKED, detail="no trust store configured")
-    assert parsed.signer_certificate is not None  # _check_cms_signature refused a SOD without one
+    dsc = parsed.signer_certificate
+    if dsc is None:  # unreachable: _check_cms_signature refuses a SOD without its DSC
+        return PassiveAuthResult(PassiveAuthStatus.TAMPERED, detail="no Document Signer certificate in SOD")
     try:
-        chain_problem = _check_chain(parsed.signer_certificate, trust_store, at)
+        chain_problem = _check_chain(dsc, trust_store, at)
     except CHECK_ERRORS as exc:
         chain_problem = f"DSC cannot be checked ({type(exc).__name__})"
     if chain_problem:
@@ -112,11 +114,20 @@ def _within(cert: x509.Certificate, at: date) -> bool:
     return bool(validity["not_before"].native.date() <= at <= validity["not_after"].native.date())
 
 
+def _may_issue(csca: x509.Certificate) -> bool:
+    """A CSCA certificate must be a CA (9303-12 §7.1.1); one that says it is not cannot vouch for a DSC."""
+    constraints = csca.basic_constraints_value
+    return constraints is None or bool(constraints["ca"].native)
+
+
 def _check_chain(dsc: x509.Certificate, store: TrustStore, at: date) -> str:
     """'' when the DSC was signed by a trusted CSCA and both are valid on `at`, else why not."""
-    candidates = store.issuers_for(dsc)
+    candidates = [c for c in store.issuers_for(dsc) if _may_issue(c)]
     if not candidates:
         return "no trusted CSCA matches the DSC issuer"
+    usage = dsc.key_usage_value
+    if usage is not None and "digital_signature" not in usage.native:
+        return "DSC key usage does not allow signing documents"
     tbs = bytes(dsc["tbs_certificate"].dump())
     signature = bytes(dsc["signature_value"].native)
     for csca in candidates:
@@ -127,5 +138,7 @@ def _check_chain(dsc: x509.Certificate, store: TrustStore, at: date) -> str:
             return "DSC expired or not yet valid"
         if not _within(csca, at):
             return "CSCA expired or not yet valid"
+        if store.is_revoked(dsc):
+            return "DSC revoked by its CSCA"
         return ""
     return "DSC signature does not verify with any matching CSCA"

@@ -17,7 +17,7 @@ from datetime import date
 
 from devices.card.access_keys import AccessKey
 from devices.card.active_auth import ecdsa_hash_for, verify_active_auth
-from devices.card.apdu import SW_OK, CommandApdu
+from devices.card.apdu import EXTENDED_MAX_NE, SHORT_MAX_NE, SW_OK, CommandApdu
 from devices.card.bac import perform_bac
 from devices.card.chip_auth import CA_SUITES, ID_CA_ECDH_3DES, perform_chip_auth
 from devices.card.errors import (
@@ -138,7 +138,9 @@ def _chip_auth(secure: SecureMessagingTransport, dg14: bytes) -> tuple[ChipCheck
 
 def _active_auth(secure: SecureMessagingTransport, dg15: bytes, hash_oid: str | None) -> ChipCheckStatus:
     challenge = os.urandom(8)
-    answer = secure.transmit(CommandApdu(0x00, 0x88, 0x00, 0x00, challenge, 256))
+    # An RSA-2048 signature does not fit a short protected response; ask for it whole when the card allows.
+    ne = EXTENDED_MAX_NE if secure.extended_length else SHORT_MAX_NE
+    answer = secure.transmit(CommandApdu(0x00, 0x88, 0x00, 0x00, challenge, ne))
     if not answer.ok:
         return ChipCheckStatus.FAILED
     try:

@@ -7,36 +7,28 @@ ECDSA signatures are normally DER; some issuers store the plain r‖s form of BS
 from __future__ import annotations
 
 from asn1crypto import algos, keys
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+
+from devices.card.public_keys import ASN1_ERRORS, PublicKey, UnsupportedAlgorithmError, load_spki
 
 HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256, "sha384": hashes.SHA384,
     "sha512": hashes.SHA512,
 }
 
-PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
-
-
-class UnsupportedAlgorithmError(ValueError):
-    """A signature algorithm or key type ICAO does not use (or we do not implement)."""
-
-
-# asn1crypto parses lazily, so malformed input surfaces as any of these when a field is first touched.
-ASN1_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError)
 CHECK_ERRORS: tuple[type[Exception], ...] = (*ASN1_ERRORS, UnsupportedAlgorithmError)
+
+__all__ = [
+    "ASN1_ERRORS", "CHECK_ERRORS", "HASHES", "PublicKey", "UnsupportedAlgorithmError", "load_public_key",
+    "plain_to_der", "verify_signature",
+]
 
 
 def load_public_key(spki: keys.PublicKeyInfo) -> PublicKey:
-    try:
-        key = serialization.load_der_public_key(bytes(spki.dump()))
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        raise UnsupportedAlgorithmError(f"public key cannot be loaded: {exc}") from exc
-    if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
-        raise UnsupportedAlgorithmError(f"key type {type(key).__name__} is not used for eMRTD signatures")
-    return key
+    return load_spki(bytes(spki.dump()))
 
 
 def _hash(name: str) -> hashes.HashAlgorithm:

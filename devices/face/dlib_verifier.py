@@ -9,14 +9,17 @@ result asks for a member of staff.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import statistics
+import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from devices.card.identity import FacePhoto
-from devices.face.analysis import DlibFaceAnalyzer, Embedding, FaceBox, Image, distance
+from devices.face.analysis import DlibFaceAnalyzer, Embedding, FaceBox, Image, as_bgr, distance
 from devices.face.errors import ReferenceNotSetError
 from devices.face.geometry import eye_aspect_ratio, head_pose
 from devices.face.liveness import ChallengeSequence, ChallengeStatus, MotionRecord, Observation
@@ -39,7 +42,15 @@ class DlibFaceVerifier:
         self._clock = clock
         self._quality = self.settings.quality()
         self._reference: ReferenceFace | None = None
+        self._lock = threading.RLock()  # the UI processes frames on a worker thread and may wipe from another
         self._reset_state()
+
+    @classmethod
+    def from_settings(cls, settings: FaceSettings | Any, rng: random.Random | None = None) -> DlibFaceVerifier:
+        """Build from `FaceSettings` or from any dataclass with the same field names (the kiosk's `[face]`)."""
+        if not isinstance(settings, FaceSettings):
+            settings = FaceSettings.from_mapping(dataclasses.asdict(settings))
+        return cls(analyzer_for(settings), settings, rng=rng)
 
     def _reset_state(self) -> None:
         self._distances: list[float] = []
@@ -54,21 +65,30 @@ class DlibFaceVerifier:
         self._frames_seen = 0
         self._final: FaceVerificationResult | None = None
         self._last_feedback: FaceFeedback | None = None
+        self._passed_at: float | None = None
 
     # -- reference -------------------------------------------------------------------------------------------
 
     def set_reference(self, photo: FacePhoto) -> None:
-        self._reference = reference_from_photo(self.analyzer, photo)
-        self._reset_state()
+        reference = reference_from_photo(self.analyzer, photo)
+        with self._lock:
+            self._reference = reference
+            self._reset_state()
 
     def set_reference_image(self, image: Image) -> None:
         """For the CLI and tests: a decoded BGR image instead of the chip's bytes."""
-        self._reference = reference_from_image(self.analyzer, image)
-        self._reset_state()
+        reference = reference_from_image(self.analyzer, image)
+        with self._lock:
+            self._reference = reference
+            self._reset_state()
 
     # -- frames ----------------------------------------------------------------------------------------------
 
     def process(self, frame: Image, at: float | None = None) -> FaceFeedback:
+        with self._lock:
+            return self._process(as_bgr(frame), at)
+
+    def _process(self, frame: Image, at: float | None) -> FaceFeedback:
         if self._reference is None:
             raise ReferenceNotSetError("set_reference must come before process")
         if self._final is not None and self._last_feedback is not None:
@@ -94,16 +114,18 @@ class DlibFaceVerifier:
         self._motion.add(obs)
         status = self._sequence.observe(obs, now)
         self._flat_motion_seen |= self._sequence.flat_motion_seen
-        if frontal and self._wants_embedding(now):
+        if frontal and self._wants_embedding(obs):
             self._embed(frame, box, now)
         hint: Hint | None = None
         if status is ChallengeStatus.PASSED and len(self._distances) < self.settings.frames_to_match:
             hint = None if frontal else Hint.LOOK_STRAIGHT
         return self._after(status, now, hint, box)
 
-    def _wants_embedding(self, now: float) -> bool:
-        return (len(self._distances) < 2 * self.settings.frames_to_match
-                and now - self._last_embed_at >= EMBED_SPACING_S)
+    def _wants_embedding(self, obs: Observation) -> bool:
+        if len(self._distances) >= 2 * self.settings.frames_to_match or obs.at - self._last_embed_at < EMBED_SPACING_S:
+            return False
+        # Closed eyes make a poorer template; the landmarks already say whether they are open.
+        return obs.ear >= self.settings.blink_ratio * statistics.median(self._motion.ears)
 
     def _embed(self, frame: Image, box: FaceBox, now: float) -> None:
         assert self._reference is not None
@@ -130,10 +152,19 @@ class DlibFaceVerifier:
                 return self._finish(decision, box)
             self._sequence = ChallengeSequence(s.liveness(), self._rng)
             hint = Hint.TRY_AGAIN
-        elif status is ChallengeStatus.PASSED and len(self._distances) >= s.frames_to_match:
-            score = statistics.median(self._distances)
-            return self._finish(FaceDecision.MATCH if score <= s.match_threshold else FaceDecision.NO_MATCH, box)
-        challenge = self._sequence.current
+        elif status is ChallengeStatus.PASSED:
+            if self._passed_at is None:
+                self._passed_at = now
+            enough = len(self._distances) >= s.frames_to_match
+            # Alive, but no good straight-ahead frames for a while: decide on what there is, or ask for staff.
+            waited_too_long = now - self._passed_at > s.challenge_timeout_s
+            if enough or (waited_too_long and self._distances):
+                score = statistics.median(self._distances)
+                return self._finish(FaceDecision.MATCH if score <= s.match_threshold else FaceDecision.NO_MATCH, box)
+            if waited_too_long:
+                return self._finish(FaceDecision.NEEDS_ASSISTANCE, box)
+        # A hint is more urgent than the challenge: nobody can blink on request while out of the picture.
+        challenge = self._sequence.current if hint is None else None
         feedback = FaceFeedback(
             hint_key=None if hint is None else str(hint),
             challenge=challenge,
@@ -161,9 +192,10 @@ class DlibFaceVerifier:
     # -- outcome ---------------------------------------------------------------------------------------------
 
     def result(self) -> FaceVerificationResult:
-        if self._final is not None:
-            return self._final
-        return self._result(FaceDecision.NEEDS_ASSISTANCE)
+        with self._lock:
+            if self._final is not None:
+                return self._final
+            return self._result(FaceDecision.NEEDS_ASSISTANCE)
 
     def _result(self, decision: FaceDecision) -> FaceVerificationResult:
         seq = self._sequence
@@ -187,8 +219,9 @@ class DlibFaceVerifier:
         )
 
     def wipe(self) -> None:
-        self._reference = None
-        self._reset_state()
+        with self._lock:
+            self._reference = None
+            self._reset_state()
 
 
 def analyzer_for(settings: FaceSettings) -> DlibFaceAnalyzer:

@@ -59,7 +59,7 @@ class SimulatedFaceVerifier:
         if self.scenario is FaceScenario.NO_FACE:
             return [_Step(Hint.NO_FACE, None, 0, False)] * (3 * self.max_attempts)
         if self.scenario is FaceScenario.PHOTO_ATTACK:
-            attempt = [_Step(None, first, 0, True)] * 3 + [_Step(Hint.TRY_AGAIN, first, 0, True)]
+            attempt = [_Step(None, first, 0, True)] * 3 + [_Step(Hint.TRY_AGAIN, None, 0, True)]
             return [_Step(Hint.COME_CLOSER, None, 0, True)] + attempt * self.max_attempts
         return [
             _Step(Hint.COME_CLOSER, None, 0, True),

@@ -28,7 +28,7 @@ class FaceDecision(StrEnum):
 @dataclass(frozen=True)
 class FaceFeedback:
     hint_key: str | None          # message key to show/speak, e.g. "face.come_closer"; None when all is well
-    challenge: Challenge | None   # what the person is asked to do now
+    challenge: Challenge | None   # what the person is asked to do now; None while a hint asks for something first
     challenge_key: str | None     # its message key, e.g. "face.challenge_blink"
     progress: float               # 0..1 over the whole check
     face_box: FaceBox | None      # in frame coordinates, for the oval guide

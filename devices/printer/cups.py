@@ -42,6 +42,8 @@ def _connect(server: str) -> Any:
     import cups
 
     if not server:
+        cups.setServer("")  # libcups falls back to $CUPS_SERVER, client.conf, then the local socket
+        cups.setPort(631)
         return cups.Connection()
     host, _, port = server.rpartition(":")
     if not host:

@@ -31,16 +31,23 @@ class PdfFolderPrinter:
         self._status = status
 
     def status(self) -> PrinterStatus:
+        if self._status is PrinterStatus.READY and self.output_dir.exists() and not self.output_dir.is_dir():
+            return PrinterStatus.OFFLINE  # the "paper" is a folder; something else sits in its place
         return self._status
 
     def print(self, job: PrintJob) -> PrintResult:
-        if self._status is not PrinterStatus.READY:
-            raise PrinterNotReadyError(f"simulated printer is {self._status.value}", status=self._status)
-        self.output_dir.mkdir(parents=True, exist_ok=True)
+        state = self.status()
+        if state is not PrinterStatus.READY:
+            raise PrinterNotReadyError(f"simulated printer is {state.value}", status=state)
         job_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{next(self._counter)}"
         safe_title = re.sub(r"[^A-Za-z0-9._-]+", "_", job.title).strip("_") or "document"
         target = self.output_dir / f"{safe_title}-{job_id}.pdf"
         partial = target.with_suffix(".pdf.part")
-        partial.write_bytes(job.pdf)
-        os.replace(partial, target)
+        try:
+            self.output_dir.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(job.pdf)
+            os.replace(partial, target)
+        except OSError as exc:  # full disk or read-only folder: the same as a printer that cannot print now
+            partial.unlink(missing_ok=True)
+            raise PrinterNotReadyError(f"cannot write to {self.output_dir}: {exc.strerror}") from exc
         return PrintResult(printer=self.name, job_id=job_id, bytes_sent=len(job.pdf), output=target)

@@ -3,7 +3,8 @@ language prompts for the ~100 fixed messages).
 
 For a message key with a recording at `<prompts_dir>/<lang>/<key>.wav` the recording is played with the first
 audio player found (`aplay`, `paplay`, or sox's `play`); any other message, or any recording that cannot be
-played, falls back to the wrapped speaker. With no player installed at all, every message goes to the fallback.
+played, falls back to the wrapped speaker. With no player installed, or once the player has failed on its own
+(no sound card), every message goes to the fallback.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class RecordedPromptSpeaker:
         self._dir = prompts_dir
         self._player = player if player is not None else find_player()
         self._process: subprocess.Popen[bytes] | None = None
+        self._player_failed = False
         self._lock = threading.Lock()
 
     @property
@@ -64,13 +66,30 @@ class RecordedPromptSpeaker:
             self._stop_locked()
             self._fallback.stop()
             recording = self.recording_for(key, lang)
-            if recording is not None and self._player is not None:
+            if recording is not None and self._player is not None and not self._player_failed:
                 try:
-                    self._process = subprocess.Popen(player_command(self._player, recording, self.volume),
-                                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                    return
+                    process = subprocess.Popen(player_command(self._player, recording, self.volume),
+                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 except OSError as exc:
                     _log.warning("cannot play recorded prompt %s: %s; using the synthesiser", key, exc.strerror)
+                else:
+                    self._process = process
+                    threading.Thread(target=self._watch, args=(process, text, lang, key), daemon=True,
+                                     name="prompt-player").start()
+                    return
+            self._fallback.say(text, lang, key)
+
+    def _watch(self, process: subprocess.Popen[bytes], text: str, lang: str, key: str | None) -> None:
+        """A player that fails by itself (no sound card, a broken file) hands the message to the synthesiser,
+        and recordings are not tried again, so the citizen always hears something."""
+        code = process.wait()
+        with self._lock:
+            if code == 0 or process is not self._process:  # finished, or stopped / replaced on purpose
+                return
+            self._process = None
+            if not self._player_failed:
+                _log.warning("audio player %s failed (exit %s); using the synthesiser from now on", self._player, code)
+            self._player_failed = True
             self._fallback.say(text, lang, key)
 
     def stop(self) -> None:

@@ -1,1 +1,1 @@
-"""The service catalogue: data-defined public services (services.md §6), their schema, loader and holidays."""
+"""The service catalogue: data-defined public services (release 1), their schema, loader and holidays."""

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 SHIPPED_FOLDER = Path(__file__).with_name("services")
 LAST_GOOD = "catalogue-last-good"
+# libyaml's safe loader when present (several times faster); the pure-Python one otherwise.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CatalogueInvalidError(ValueError):
@@ -46,7 +48,7 @@ def load_catalogue(folder: Path | None = None) -> Catalogue:
         raise CatalogueInvalidError(folder, [CatalogueProblem(str(folder), "", "empty", "no *.yaml service files")])
     for path in files:
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             problems.append(CatalogueProblem(path.name, "", "unreadable", _short(exc)))
             continue

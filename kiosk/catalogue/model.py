@@ -1,6 +1,6 @@
 """The service catalogue's typed shape: what a service data file becomes once it has been validated.
 
-A service is data, not code (services.md §6 and the "signed data per province" rule of §4.2): names, agency,
+A service is data, not code (procedure catalogues are signed data per province): names, agency,
 what to bring, fees, processing time, steps and fields, attachments, and how the answers map onto the portal's
 `form.data` for each procedure code. Everything here is frozen so a loaded catalogue can be shared freely.
 """
@@ -15,7 +15,7 @@ Lang = Literal["vi", "en"]
 
 FIELD_TYPES = (
     "text", "name", "date", "id_number", "old_id_number", "phone", "email", "choice", "number", "yes_no",
-    "address", "group", "attachment", "computed", "file_code", "id_last4", "plate", "insurance_card",
+    "address", "group", "attachment", "computed", "file_code", "id_last4", "plate", "insurance_card", "month",
 )
 SERVICE_KINDS = ("application", "lookup", "payment", "hospital")
 COMPUTED_KINDS = ("fee", "appointment_date", "template")
@@ -139,7 +139,8 @@ class FeeSpec:
         if self.tiers is not None:
             t = self.tiers
             people = t.counted_before + _count(values.get(t.count_field))
-            months = _count(values.get(t.period_field)) if t.period_field else t.period_unit
+            period = values.get(t.period_field) if t.period_field else None
+            months = t.period_unit if period is None else _count(period)
             for i in range(people):
                 percent = t.percents[min(i, len(t.percents) - 1)]
                 total += round(t.unit * percent / 100 * months / t.period_unit)

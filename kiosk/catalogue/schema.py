@@ -7,6 +7,7 @@ programmer, and a catalogue with any problem is refused as a whole.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,7 @@ from kiosk.catalogue.model import (
 )
 
 DELIVERY_METHODS = ("counter", "post", "online")
-STATUS_CODES = tuple(range(1, 11))  # DVCQG TrangThaiHoSo 1–10 (services.md §4.1)
+STATUS_CODES = tuple(range(1, 11))  # DVCQG TrangThaiHoSo 1–10
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,21 @@ def _procedure(r: _Reader, raw: Any, where: str) -> ProcedureSpec:
     )
 
 
+def _check_field(r: _Reader, f: FieldSpec, where: str, fields: dict[str, FieldSpec]) -> None:
+    values = {c.value for c in f.choices}
+    if f.choices and f.default is not None and str(f.default) not in values and not isinstance(f.default, bool):
+        r.fail(_join(where, "default"), "bad_value", "not one of the choices")
+    if f.template is not None:
+        for ref in re.findall(r"\{([\w.]+)\}", f.template.vi + f.template.en):
+            if ref not in fields:
+                r.fail(_join(where, "template"), "bad_value", f"unknown field {ref}")
+    for sub in f.fields:
+        if sub.type in ("group", "attachment", "computed", "address"):
+            r.fail(f"{where}.fields({sub.key})", "bad_value", f"{sub.type} cannot sit inside a group")
+    if f.minimum is not None and f.maximum is not None and f.minimum > f.maximum:
+        r.fail(where, "bad_value", "min is larger than max")
+
+
 def _cross_check(r: _Reader, steps: tuple[StepSpec, ...], procedures: tuple[ProcedureSpec, ...]) -> None:
     """References between parts of the file must resolve: conditions, mappings, date ordering, parts."""
     fields = {f.key: f for s in steps for f in s.fields}
@@ -329,6 +345,18 @@ def _cross_check(r: _Reader, steps: tuple[StepSpec, ...], procedures: tuple[Proc
             for ref in (f.after, f.sex_field, f.dob_field):
                 if ref and ref not in fields:
                     r.fail(f"steps[{i}]({step.id}).fields({f.key})", "bad_value", f"unknown field {ref}")
+    first: dict[str, tuple[str, str]] = {}
+    for i, step in enumerate(steps):
+        keys = [f.key for f in step.fields]
+        for key in {k for k in keys if keys.count(k) > 1}:
+            r.fail(f"steps[{i}]({step.id}).fields({key})", "duplicate", "twice in one step")
+        for f in step.fields:
+            where = f"steps[{i}]({step.id}).fields({f.key})"
+            # A key asked once and reused later must mean the same thing everywhere ("declare once").
+            if f.key in first and first[f.key][0] != f.type:
+                r.fail(where, "bad_value", f"type {f.type} differs from {first[f.key][0]} in {first[f.key][1]}")
+            first.setdefault(f.key, (f.type, step.id))
+            _check_field(r, f, where, fields)
     for i, proc in enumerate(procedures):
         for key, ref in proc.data.items():
             if ref not in fields:

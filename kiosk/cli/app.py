@@ -34,7 +34,7 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         kiosk = build_kiosk(ctx.config)
     except DeviceUnavailableError as exc:
-        ctx.warn("common.device_unavailable", detail=str(exc))
+        ctx.warn("ui.device_unavailable", detail=str(exc))
         return EXIT_USAGE
     from ui.app import run
 

@@ -248,4 +248,5 @@ def _emulate(args: argparse.Namespace, ctx: CliContext) -> int:
         card.serve()
     except KeyboardInterrupt:
         card.remove()
+    ctx.warn("card.emulator_stopped", apdus=card.apdus)
     return EXIT_OK

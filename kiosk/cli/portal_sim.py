@@ -27,13 +27,16 @@ def register(sub: Any) -> None:
     p.add_argument("--step-s", type=float, default=60.0, help="seconds between status steps 1→2→4→9→10")
     p.add_argument("--fates", default="", help="share of files ending in 3, 5 or 8, e.g. 3:0.1,5:0.1,8:0.05")
     p.add_argument("--seed", type=int, default=None, help="seed for fates, for repeatable demos")
+    p.add_argument("--tls-cert", type=Path, default=None, help="serve HTTPS with this certificate (PEM)")
+    p.add_argument("--tls-key", type=Path, default=None, help="private key of --tls-cert (PEM)")
+    p.add_argument("--client-ca", type=Path, default=None, help="require client certificates from this CA")
     p.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         sim = start_simulator(args.port, args.db, args.faults, step_s=args.step_s, fates=args.fates,
-                              seed=args.seed)
+                              seed=args.seed, tls_cert=args.tls_cert, tls_key=args.tls_key, client_ca=args.client_ca)
     except FaultSpecError as exc:
         ctx.warn("queue.cli_bad_faults", detail=str(exc))
         return EXIT_USAGE

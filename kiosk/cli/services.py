@@ -45,13 +45,13 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
         return EXIT_FAILURE
     lang = ctx.translator.language
     if args.json:
-        ctx.emit_json([{"code": s.code, "kind": s.kind, "name": s.name.get(lang), "fee": s.fees.base,
+        ctx.emit_json([{"code": s.code, "kind": s.kind, "name": s.name.get(lang), "fee": s.fees.amount({}),
                         "working_days": s.processing_working_days,
                         "procedures": [p.procedure_code for p in s.procedures]} for s in catalogue.services])
         return EXIT_OK
     ctx.say("services.list_header")
     for s in catalogue.services:
-        print(f"{s.code} | {s.name.get(lang)} | {money(s.fees.base, lang, ctx.translator)} | "
+        print(f"{s.code} | {s.name.get(lang)} | {money(s.fees.amount({}), lang, ctx.translator)} | "
               f"{s.processing_working_days}")
     return EXIT_OK
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import getpass
 import sys
 from typing import Any
 
@@ -34,9 +35,10 @@ def _hash_pin(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.iterations < MIN_ITERATIONS:
         ctx.warn("staff.iterations_too_few", minimum=MIN_ITERATIONS)
         return EXIT_USAGE
-    if sys.stdin.isatty():
-        print(ctx.translator.text("staff.enter_pin"), file=sys.stderr)
-    pin = sys.stdin.readline().strip()
+    if sys.stdin.isatty():  # typed by hand: do not echo it on the screen
+        pin = getpass.getpass(ctx.translator.text("staff.enter_pin") + " ").strip()
+    else:
+        pin = sys.stdin.readline().strip()
     try:
         print(hash_pin(pin, iterations=args.iterations))
     except PinFormatError:

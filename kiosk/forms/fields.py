@@ -50,7 +50,8 @@ class FieldProblem(ValueError):
 
 
 def load_id_province_codes(path: Path = ID_PROVINCE_CODES_FILE) -> frozenset[str]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     return frozenset(f"{int(code):03d}" for code in raw["codes"])
 
 
@@ -218,6 +219,25 @@ def check_attachment(_spec: FieldSpec, raw: object) -> list[ScannedPage]:
 
 Check = Callable[[FieldSpec, object], object]
 
+# Plates: two province digits, a series of one or two letters (and a digit), then 4 or 5 digits printed
+# "NNNN" or "NNN.NN" (Circular 24/2023/TT-BCA).
+_PLATE = re.compile(r"(\d{2})([A-Z]{1,2}\d?)-?(?:(\d{3})\.?(\d{2})|(\d{4}))")
+
+
+def check_plate(raw: object) -> str:
+    m = _PLATE.fullmatch(re.sub(r"\s", "", str(raw)).upper())
+    if m is None:
+        raise FieldProblem("forms.plate_format")
+    number = f"{m.group(3)}.{m.group(4)}" if m.group(3) else m.group(5)
+    return f"{m.group(1)}{m.group(2)}-{number}"
+
+
+def check_month(raw: object) -> str:
+    m = re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{4})", str(raw).strip())
+    if m is None or not 1 <= int(m.group(1)) <= 12 or int(m.group(2)) < 1900:
+        raise FieldProblem("forms.month_format")
+    return f"{int(m.group(1)):02d}/{m.group(2)}"
+
 
 def _pattern(key: str, pattern: str, upper: bool = True) -> Check:
     def check(_spec: FieldSpec, raw: object) -> str:
@@ -233,11 +253,11 @@ _CHECKS: dict[str, Check] = {
     "name": check_name, "text": check_text, "date": check_date,
     "old_id_number": check_old_id, "phone": check_phone, "email": check_email, "choice": check_choice,
     "number": check_number, "yes_no": check_yes_no, "address": check_address, "attachment": check_attachment,
-    # File code: agency identifier (QCVN 102:2016) + yymmdd + daily sequence (services.md §1.5).
+    # File code: agency identifier (QCVN 102:2016/BTTTT) + yymmdd + daily sequence.
     "file_code": _pattern("forms.file_code_format", r"[0-9A-Z]{3}(\.[0-9A-Z]{2}){2}\.[0-9A-Z]{3}-\d{6}-\d{4}"),
     "id_last4": _pattern("forms.id_last4_format", r"\d{4}"),
-    # Plates: two province digits, a series of letters (and a digit), then 4–5 digits (Circular 24/2023/TT-BCA).
-    "plate": _pattern("forms.plate_format", r"\d{2}[A-Z]{1,2}\d?-?\d{3}\.?\d{1,2}"),
+    "plate": lambda _spec, raw: check_plate(raw),
+    "month": lambda _spec, raw: check_month(raw),
     # BHYT card code: 2-letter group, benefit digit 1–5, 2-digit province, 10-digit social-insurance number.
     "insurance_card": _pattern("forms.insurance_card_format", r"[A-Z]{2}[1-5]\d{12}"),
 }

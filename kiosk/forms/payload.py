@@ -1,6 +1,6 @@
 """The end of a form: the review read aloud, and the request body in the portal contract's shape.
 
-The body follows the kiosk ↔ provincial-system contract (services.md §4.2): procedure and agency codes, channel
+The body follows the kiosk ↔ provincial-system contract (kiosk/portal): procedure and agency codes, channel
 "kiosk", applicant, auth, form {schema_id, schema_version, data}, attachments by component code (MaThanhPhanHoSo),
 expected fees, delivery, consent, and for combined (liên thông) services the linked procedures (Decree 63/2024).
 Dates are ISO 8601; times carry +07:00. Attachment bytes stay out of the body (they go to /v1/uploads first).
@@ -76,35 +76,35 @@ def build_payload(form: FormSession) -> dict[str, object]:
         "applicant": applicant,
         "auth": {"method": form.settings.auth_method, "level": 2, "evidence_ref": form.settings.evidence_ref},
         "attachments": [
-            {"component_code": code, "file_id": "", "sha256": hashlib.sha256(b"".join(
-                p.data for p in pages if isinstance(p, ScannedPage))).hexdigest(), "pages": len(pages)}
+            {"component_code": code, "file_id": "",
+             "sha256": hashlib.sha256(b"".join(p.data for p in pages)).hexdigest(), "pages": len(pages)}
             for code, pages in attachment_pages(form).items()
         ],
         "fees": {"expected_amount": form.fee()},
         "delivery": {"method": delivery},
         "consent": {"notice_version": form.settings.consent_notice_version, "accepted_at": accepted.isoformat()},
     }
-    if form.service.processing_working_days or form.service.kind == "application":
-        body["due_date"] = form.appointment_date().isoformat()
     if len(form.service.procedures) > 1:
         body["linked_procedures"] = [procedure(p) for p in form.service.procedures[1:]]
     return body
 
 
-def attachment_pages(form: FormSession) -> dict[str, list[object]]:
+def attachment_pages(form: FormSession) -> dict[str, list[ScannedPage]]:
     """Scanned pages per component code (in memory), for the upload that precedes the submission."""
-    out: dict[str, list[object]] = {}
+    out: dict[str, list[ScannedPage]] = {}
     for _, fields in form.shown_fields():
         for spec in fields:
             pages = form.value(spec.key)
-            if spec.type == "attachment" and isinstance(pages, list) and pages:
-                out[spec.component_code] = list(pages)
+            if spec.type == "attachment" and isinstance(pages, list):
+                kept = [p for p in pages if isinstance(p, ScannedPage)]
+                if kept:
+                    out[spec.component_code] = kept
     return out
 
 
 def review_sentences(form: FormSession, lang: Lang) -> list[str]:
     """Plain sentences for the review screen, short enough to be read aloud one by one."""
-    tr = Translator(language=lang)
+    tr = Translator(lang, form.translator().catalogue)
     service = form.service
     out = [tr.text("forms.review_intro", service=service.name.get(lang))]
     for _, fields in form.shown_fields():

@@ -2,7 +2,7 @@
 
 Usage (the UI's whole contract)::
 
-    form = FormSession(service, identity, clock, FormSettings(agency_code=…, holidays=…), language="vi")
+    form = FormSession(service, identity, clock, form_settings(config), language="vi", translator=tr)
     view = form.current_step()        # StepView: title, fields (label, help, value, prefilled, error, choices)
     form.set_value("applicant.phone", "0912 345 678")   # -> FieldError | None; the value is cleaned (NFC, title case…)
     errors = form.next()              # [] and moves on, or the step's FieldErrors (nothing moves)
@@ -10,11 +10,11 @@ Usage (the UI's whole contract)::
     form.at_review                    # True once every step is answered
     form.review_sentences("vi")       # plain sentences to show and read aloud
     form.confirm()                    # the citizen agreed (consent time recorded)
-    form.payload()                    # the portal request body (services.md §4.2)
+    form.payload()                    # the portal request body (kiosk ↔ provincial system)
     form.attachment_pages()           # scanned pages per component code, for upload
     form.wipe()                       # forget everything (card removed, timeout, done)
 
-Rules it implements: prefill from the chip (services.md §1.4: prefill, then ask to confirm), conditional steps and
+Rules it implements: prefill from the chip (DG13: prefill, then ask to confirm), conditional steps and
 fields, computed fee and appointment date (working days), "declare once" (WCAG 2.2 SC 3.3.7 Redundant Entry; the
 combined-procedure e-form of Decree 63/2024 Art. 5): a field key is asked in the first step that holds it and in
 no later step, also across the linked procedures of a combined service.
@@ -24,42 +24,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
 
 from devices.card.identity import Identity
-from kiosk.catalogue.holidays import HolidayCalendar, load_holidays
+from kiosk.catalogue.holidays import load_holidays
 from kiosk.catalogue.model import FieldSpec, Lang, ServiceSpec, StepSpec
 from kiosk.forms import address
-from kiosk.forms.fields import FieldProblem, id_number_mismatch, is_empty, load_id_province_codes, normalise
+from kiosk.forms.fields import (
+    FieldProblem,
+    ScannedPage,
+    id_number_mismatch,
+    is_empty,
+    load_id_province_codes,
+    normalise,
+)
+from kiosk.forms.settings import FormIncompleteError, FormSettings, form_settings
 from kiosk.forms.views import ChoiceView, FieldError, FieldView, StepView, display_value
 from kiosk.i18n import Translator
 
-
-class FormIncompleteError(RuntimeError):
-    """The payload was asked for before every step was answered and the citizen confirmed."""
-
-    message_key = "forms.incomplete"
+__all__ = ["FormIncompleteError", "FormSession", "FormSettings", "form_settings"]
 
 
-@dataclass(frozen=True)
-class FormSettings:
-    agency_code: str = ""                      # the kiosk's own agency (kiosk.agency_code)
-    holidays: HolidayCalendar | None = None    # None: the shipped calendar
-    auth_method: Literal["chip_face", "vneid_qr", "assisted"] = "chip_face"
-    evidence_ref: str = ""                     # e.g. the face-match record id, never the image
-    consent_notice_version: str = "2026-01"
+_NOT_YET_WRONG = frozenset({"forms.address_ward", "forms.address_street"})
 
 
 class FormSession:
     def __init__(self, service: ServiceSpec, identity: Identity | None, clock: Callable[[], datetime],
-                 settings: FormSettings | None = None, language: Lang = "vi") -> None:
+                 settings: FormSettings | None = None, *, language: Lang = "vi",
+                 translator: Translator | None = None) -> None:
         self.service = service
         self.settings = settings or FormSettings()
         self._identity = identity
         self._clock = clock
-        self._tr = Translator(language=language)
+        # Sharing the kiosk's message catalogue saves re-reading every message file per citizen.
+        self._tr = Translator(language, translator.catalogue) if translator else Translator(language=language)
         self._holidays = self.settings.holidays or load_holidays()
         self._id_provinces = load_id_province_codes()
         self._values: dict[str, object] = {}
@@ -237,6 +235,9 @@ class FormSession:
         problem = self._clean(spec, raw)
         if isinstance(problem, FieldError):
             self._values[key] = raw
+            if problem.message_key in _NOT_YET_WRONG:
+                self._errors.pop(key, None)  # a province picked, the ward still to come: not a mistake yet
+                return None
             self._errors[key] = problem
             return problem
         self._values[key] = problem
@@ -315,7 +316,13 @@ class FormSession:
             if error is None and is_empty(value) and spec.required:
                 error = self._error(spec.key, "forms.required", {})
             elif error is None and value is not None:
-                error = self._rules(spec, value, today)
+                # Re-check what was stored unchecked (a chip value that failed its check at prefill).
+                cleaned = self._clean(spec, value)
+                if isinstance(cleaned, FieldError):
+                    error = cleaned
+                else:
+                    self._values[spec.key] = cleaned
+                    error = self._rules(spec, cleaned, today)
             if spec.type == "group" and isinstance(value, list) and error is None:
                 if spec.minimum is not None and len(value) < spec.minimum:
                     error = self._error(spec.key, "forms.group_min", {"limit": spec.minimum})
@@ -379,7 +386,7 @@ class FormSession:
 
         return build_payload(self)
 
-    def attachment_pages(self) -> dict[str, list[object]]:
+    def attachment_pages(self) -> dict[str, list[ScannedPage]]:
         from kiosk.forms.payload import attachment_pages
 
         return attachment_pages(self)

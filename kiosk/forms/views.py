@@ -1,7 +1,7 @@
 """What the UI is given to render a form step, and how values are spoken or shown in plain words.
 
 The UI draws exactly these views: it never decides which fields exist, whether one is prefilled, or what an
-error says. Dates are shown in the dd/mm/yyyy habit and read aloud as "ngày … tháng … năm …" (services.md §5.4).
+error says. Dates are shown in the dd/mm/yyyy habit and read aloud as "ngày … tháng … năm …".
 """
 
 from __future__ import annotations

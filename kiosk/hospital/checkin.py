@@ -1,6 +1,6 @@
 """Hospital check-in with the chip ID card: insurance check → specialty → queue number → exam slip data.
 
-The flow of services.md §2 (letter 931/BYT-BH; the Provincial General Hospital flow [S20]): the chip replaces the
+The reception flow of letter 931/BYT-BH (28 Feb 2022) as provincial hospitals run it: the chip replaces the
 BHYT card; on code 000 the patient picks a specialty and gets a numbered exam slip; on any other code the kiosk
 never dead-ends: a new card is re-checked, a refused or unreachable gateway is retried and the technician
 alerted, and everything else ends with a reception-counter ticket that says why.

@@ -1,4 +1,4 @@
-"""The real insurance check over HTTP, shaped like the BHXH gateway's two calls (services.md §2).
+"""The real insurance check over HTTP, shaped like the BHXH gateway's two calls.
 
 1. `POST {base}/api/token/take` with {username, password (MD5 hex, as the gateway expects)} → APIKey.access_token
    and id_token.
@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -24,7 +25,16 @@ from kiosk.hospital.insurance import (
     parse_gateway_date,
 )
 
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
+
 log = logging.getLogger(__name__)
+
+
+class InsuranceConfigError(ValueError):
+    """The gateway back end is chosen but its URL, user name or password file is missing or unreadable."""
+
+    message_key = "hospital.result_gateway_refused"
 
 
 @dataclass
@@ -37,6 +47,19 @@ class HttpInsuranceGateway:
     timeout_s: float = 10.0
     session: requests.Session = field(default_factory=requests.Session, repr=False)
     _token: tuple[str, str] | None = field(default=None, init=False, repr=False)
+
+    @classmethod
+    def from_config(cls, config: KioskConfig) -> HttpInsuranceGateway:
+        """Built from [hospital]: URL, user name, password file (never the password itself) and operator."""
+        h = config.hospital
+        if not h.insurance_url or not h.insurance_username or h.insurance_password_file is None:
+            raise InsuranceConfigError("hospital.insurance_url, insurance_username and insurance_password_file "
+                                       "are needed for the gateway back end")
+        try:
+            password = Path(h.insurance_password_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise InsuranceConfigError(f"cannot read hospital.insurance_password_file: {exc.strerror}") from exc
+        return cls(h.insurance_url, h.insurance_username, password, h.operator_name, h.operator_id_number)
 
     def _password_md5(self) -> str:
         # The gateway's own scheme, not a protection we rely on; the link itself is TLS.
@@ -103,3 +126,7 @@ def _result(code: str, a: dict[str, Any]) -> InsuranceCheckResult:
         new_card_number=text("maTheMoi"), new_valid_from=parse_gateway_date(a.get("gtTheTuMoi")),
         new_valid_to=parse_gateway_date(a.get("gtTheDenMoi")), new_registered_facility=text("maDKBDMoi"),
     )
+
+
+# The name the composition root's back-end table refers to.
+BhxhInsuranceGateway = HttpInsuranceGateway

@@ -1,7 +1,7 @@
 """Health-insurance (BHYT) card check: the gateway port, its result, and what the kiosk does for each code.
 
-Shaped like the social-insurance (BHXH) gateway's card check `KQNhanLichSuKCB2024` (services.md §2): the query
-carries the card number or personal ID number (maThe), name, date of birth, and the operator of record
+Shaped like the social-insurance (BHXH) gateway's card check `KQNhanLichSuKCB2024` as hospital software calls it:
+the query carries the card number or personal ID number (maThe), name, date of birth, and the operator of record
 (hoTenCb, cccdCb, mandatory since letter 1923/BHXH-CNTT of 20 Jun 2024). Every result code has a path: proceed,
 go to the counter (self-pay or staff check), use the new card, or retry and alert the technician.
 Benefit levels by the card's third character follow Decree 146/2018/NĐ-CP Art. 14.
@@ -29,7 +29,7 @@ class CodeMeaning:
     self_pay: bool = False     # the counter can offer self-pay for this case
 
 
-# Result codes shared by the hospital-software integrations of the BHXH gateway (services.md §2 table).
+# Result codes shared by the hospital-software integrations of the BHXH gateway.
 RESULT_CODES: dict[str, CodeMeaning] = {
     "000": CodeMeaning(InsuranceAction.PROCEED, "hospital.result_valid"),
     "001": CodeMeaning(InsuranceAction.COUNTER, "hospital.result_other_fund"),

@@ -1,6 +1,6 @@
 """Turning an ExamTicket into the printer's exam-slip document (`printing.QueueTicketData`).
 
-The slip's content follows services.md §2 "What the exam slip shows": queue number, room, specialty, patient
+The slip shows what hospital reception flows print (letter 931/BYT-BH practice): queue number, room, specialty, patient
 type, masked BHYT number (masking is the printer's job), benefit %, validity, registered facility, people ahead.
 """
 

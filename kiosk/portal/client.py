@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 import time
 import urllib.parse
 import uuid
@@ -54,6 +55,8 @@ class PortalClient:
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
+        # Settings come only from the kiosk's config: no proxy, CA bundle or .netrc picked up from the environment.
+        self._session.trust_env = False
         self._session.verify = verify
         if client_cert is not None:
             self._session.cert = client_cert
@@ -145,16 +148,18 @@ class PortalClient:
             response = self._session.request(method, self.base_url + path, data=data, params=params,
                                              headers=all_headers, timeout=timeout or self.timeout)
             content = response.content  # read fully here, so a cut-off body fails inside this try
+        # `from None`: requests' own messages carry the URL, whose query may hold the last ID digits; the
+        # scrubbed reason below keeps what a technician needs (e.g. "certificate verify failed").
         except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
-            raise PortalNonsenseError(f"answer cut off: {type(exc).__name__}", reason_code="truncated") from exc
+            raise PortalNonsenseError(f"answer cut off: {_scrub(exc)}", reason_code="truncated") from None
         except requests.exceptions.SSLError as exc:
-            raise PortalAccessError(f"TLS failed: {type(exc).__name__}", reason_code="tls") from exc
+            raise PortalAccessError(f"TLS failed: {_scrub(exc)}", reason_code="tls") from None
         except requests.exceptions.Timeout as exc:
-            raise PortalUnavailableError("timed out", reason_code="timeout") from exc
+            raise PortalUnavailableError(f"timed out: {_scrub(exc)}", reason_code="timeout") from None
         except requests.exceptions.ConnectionError as exc:
-            raise PortalUnavailableError("connection failed", reason_code="connection") from exc
+            raise PortalUnavailableError(f"connection failed: {_scrub(exc)}", reason_code="connection") from None
         except requests.exceptions.RequestException as exc:
-            raise PortalUnavailableError(type(exc).__name__, reason_code="request_failed") from exc
+            raise PortalUnavailableError(_scrub(exc), reason_code="request_failed") from None
         body = _json_or_none(content)
         status = response.status_code
         if 200 <= status < 300:
@@ -163,6 +168,14 @@ class PortalClient:
                                           http_status=status, reason_code="nonsense")
             return body, status
         raise _error_for(status, body if isinstance(body, dict) else {}, response.headers.get("Retry-After"), path)
+
+
+_URL = re.compile(r"(url: |https?://)\S+")
+
+
+def _scrub(exc: Exception) -> str:
+    """The exception's text without URLs (paths and queries may hold file codes and ID digits)."""
+    return f"{type(exc).__name__}: {_URL.sub('<url>', str(exc))}"[:300]
 
 
 def _segment(code: str) -> str:

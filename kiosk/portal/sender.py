@@ -12,16 +12,21 @@ from kiosk.portal.client import PortalClient, Timeout
 from kiosk.portal.errors import PortalError, PortalValidationError
 from offline_cache import Deferred, Delivered, FieldProblem, OutgoingSubmission, Refused, SendResult
 
-# Keys the kiosk fills itself; a payload cannot override them.
-_RESERVED = ("procedure_code", "agency_code", "channel", "attachments")
-
 
 def build_application_body(item: OutgoingSubmission, agency_code: str,
                            uploaded: list[dict[str, str]]) -> dict[str, Any]:
-    """The contract's create body: payload (applicant, auth, form, fees, delivery, consent…) + kiosk fields."""
-    body: dict[str, Any] = {k: v for k, v in item.payload.items() if k not in _RESERVED}
-    body.update({"procedure_code": item.service_code, "agency_code": agency_code, "channel": "kiosk",
-                 "attachments": uploaded})
+    """The contract's create body from the stored payload (applicant, auth, form, fees, delivery, consent…).
+
+    The form engine usually fills `procedure_code` and `agency_code` itself (a procedure may belong to another
+    agency); they default to the service code and the kiosk's agency. The channel is always "kiosk", and the
+    attachment list is the one the uploads just returned, each with its portal `file_id`.
+    """
+    body: dict[str, Any] = dict(item.payload)
+    body.setdefault("procedure_code", item.service_code)
+    body.setdefault("agency_code", agency_code)
+    body["channel"] = "kiosk"
+    if uploaded or "attachments" not in body:
+        body["attachments"] = uploaded
     return body
 
 

@@ -12,6 +12,7 @@ from kiosk.session_events import (
     SessionWiped,
     StateChanged,
     SubmissionCompleted,
+    SubmissionFailed,
     TimeExtended,
     WipeReason,
 )
@@ -36,7 +37,7 @@ def test_the_whole_journey_ends_wiped_when_the_card_is_taken() -> None:
     visited = [e.new for e in recorder.of(StateChanged)]  # type: ignore[attr-defined]
     assert visited == [S.LANGUAGE, S.IDENTIFY, S.VERIFY_FACE, S.CHOOSE_SERVICE, S.STEPS, S.REVIEW, S.SUBMITTING,
                        S.RECEIPT, S.DONE, S.IDLE]
-    assert [e.reason for e in recorder.of(SessionWiped)] == [WipeReason.CARD_REMOVED]  # type: ignore[attr-defined]
+    assert [e.reason for e in recorder.of(SessionWiped)] == [WipeReason.FINISHED]  # type: ignore[attr-defined]
     assert any(r["event"] == "submission_sent" and r["file_code"] == "H26.01-250312-0001" for r in audit.records)
 
 
@@ -307,3 +308,64 @@ def test_language_resets_for_the_next_citizen() -> None:
     session.choose_language("en")
     session.cancel()
     assert session.language == "vi"
+
+
+def test_steps_cannot_be_completed_again_while_sending() -> None:
+    session, _, _, _ = new_session()
+    walk_to_steps(session)
+    session.steps_completed()
+    session.submission_started("k")
+    with pytest.raises(SessionTransitionError):
+        session.steps_completed()
+    assert session.state is S.SUBMITTING and session.submission_key == "k"
+
+
+def test_the_form_is_handed_back_with_its_own_type() -> None:
+    session, _, _, _ = new_session()
+    form = walk_to_steps(session)
+    assert session.form_as(FormState) is form
+    assert session.form_as(str) is None
+
+
+def test_a_volunteer_signing_in_on_the_welcome_screen_starts_a_visit_with_a_timer() -> None:
+    session, clock, _, _ = new_session()
+    session.begin_assistance(Helper("TN-1", "An"))
+    assert session.state is S.LANGUAGE
+    clock.advance(120)
+    session.tick()
+    clock.advance(30)
+    session.tick()
+    assert session.state is S.IDLE and session.helper is None
+
+
+def test_a_submission_failing_after_the_citizen_left_is_recorded_not_shown() -> None:
+    session, _, recorder, audit = new_session()
+    walk_to_steps(session)
+    session.steps_completed()
+    session.submission_started("k9")
+    session.card_removed()
+    session.submission_failed("k9", "queue.full")
+    failed = recorder.of(SubmissionFailed)[-1]
+    assert failed.orphaned and session.state is S.IDLE  # type: ignore[attr-defined]
+    assert audit.records[-1]["event"] == "submission_failed" and session.orphaned_submission_keys == frozenset()
+
+
+def test_no_event_or_repr_carries_personal_data() -> None:
+    import dataclasses
+
+    session, _, recorder, _ = new_session()
+    identity = make_identity()
+    session.begin_assistance(Helper("TN-007", "Trần Văn An"))
+    session.choose_language("vi")
+    session.identified(identity)
+    session.face_verified("staff")
+    session.choose_service("1.001", FormState())
+    session.steps_completed()
+    session.submission_started("k")
+    session.submission_completed("k", "sent", "F-1")
+    session.receipt_printed()
+    session.card_removed()
+    dumped = " ".join(repr(dataclasses.asdict(e)) for e in recorder.events)
+    dumped += repr(session.helper) + repr(Helper("TN-007", "Trần Văn An"))
+    for personal in (identity.id_number, identity.full_name, "Hàng Bạc", "1950", "Trần Văn An"):
+        assert personal not in dumped

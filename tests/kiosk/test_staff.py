@@ -202,3 +202,14 @@ def test_cli_audit_prints_records(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["--config", str(cfg), "staff", "audit"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out[0]["event"] == "session_started" and out[0]["kiosk_id"] == "K-9"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_errors_carry_what_their_message_needs(lang: str) -> None:
+    from kiosk.i18n import Translator
+
+    t = Translator(language=lang)  # type: ignore[arg-type]
+    for error in (WrongPinError(2), StaffLockedOutError(290.0), PinFormatError("x"), StaffNotConfiguredError("x")):
+        text = t.text(error.message_key, **error.message_params)
+        assert "{" not in text and text
+    assert "5" in t.text("staff.locked_out", **StaffLockedOutError(290.0).message_params)

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from offline_cache import SqliteSubmissionQueue, StaticKeyProvider, SubmissionState
+import pytest
+
+from offline_cache import QueueCorruptedError, SqliteSubmissionQueue, StaticKeyProvider, SubmissionState
 from tests.offline_cache.conftest import KEY, FakeClock, payload, receipt
 
 
@@ -46,3 +48,28 @@ def test_a_healthy_file_is_left_alone(tmp_path: Path, clock: FakeClock) -> None:
     q2 = SqliteSubmissionQueue(path, StaticKeyProvider(KEY), clock=clock)
     assert q2.quarantined is None and len(q2.list_records()) == 1
     q2.close()
+
+
+def _damage_while_open(q: SqliteSubmissionQueue) -> None:
+    q._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    q._conn.execute("PRAGMA cache_size=1")  # so the next reads come from the (now damaged) file
+    data = bytearray(q.path.read_bytes())
+    data[4096 * 10 : 4096 * 12] = b"\x13" * 8192
+    q.path.write_bytes(bytes(data))
+
+
+def test_damage_found_while_running_is_reported_then_repaired_keeping_readable_rows(tmp_path: Path,
+                                                                                    clock: FakeClock) -> None:
+    q = SqliteSubmissionQueue(tmp_path / "queue.sqlite3", StaticKeyProvider(KEY), clock=clock)
+    big = {"form": {"data": {"text": "x" * 500}}}
+    ids = [q.enqueue("1.004194", {**big, "n": i}, receipt()).submission_id for i in range(300)]
+    _damage_while_open(q)
+    with pytest.raises(QueueCorruptedError) as info:
+        q.list_records(limit=1000)
+    assert info.value.message_key == "queue.corrupted"
+    quarantine = q.repair()
+    assert quarantine is not None and quarantine.exists() and q.quarantined == quarantine
+    kept = {r.submission_id for r in q.list_records(limit=1000)}
+    assert kept <= set(ids) and len(kept) >= 250  # only the rows on the two damaged pages are left behind
+    assert q.enqueue("1.004194", payload(), receipt()).state is SubmissionState.QUEUED
+    q.close()

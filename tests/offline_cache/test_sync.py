@@ -175,3 +175,21 @@ def test_background_worker_drains_and_reports_progress(tmp_path: Path) -> None:
         worker.stop()
         q.close()
     assert seen[-1].last_success_at is not None and seen[-1].last_success_at <= time.time()
+
+
+def test_worker_applies_retention_while_running(tmp_path: Path) -> None:
+    clock = FakeClock()
+    q = SqliteSubmissionQueue(tmp_path / "q.sqlite3", StaticKeyProvider(KEY), clock=clock)
+    sid = q.enqueue("1.004194", payload(), receipt(), claim=True).submission_id
+    q.mark_accepted(sid, "F-1", None)
+    clock.advance(31 * 86400)
+    worker = SyncWorker(q, ScriptedPortal(), SyncPolicy(retention_days=30, idle_poll_s=0.01), clock=clock)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 5
+        while q.payload(sid) is not None and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        worker.stop()
+    assert q.payload(sid) is None and q.get(sid).receipt.file_code == "F-1"
+    q.close()

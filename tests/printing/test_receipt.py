@@ -72,10 +72,13 @@ def test_long_name_wraps_and_the_roll_grows_to_fit(receipt: ReceiptData, read_te
     assert not any(long_name in line for line in text.splitlines())  # wrapped over several lines
 
 
-def test_a4_receipt_is_an_a4_page(receipt: ReceiptData) -> None:
+def test_a4_receipt_is_an_a4_page_with_the_national_heading(receipt: ReceiptData,
+                                                             read_text: Callable[[bytes], str]) -> None:
     document = render_receipt(receipt, "a4")
     assert (round(document.page_width_mm), round(document.page_height_mm)) == (210, 297)
     assert document.pages == 1
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in read_text(document.pdf)
+    assert "CỘNG HÒA" not in read_text(render_receipt(receipt, "80mm").pdf)  # no room for it on the roll
 
 
 def test_english_choice_keeps_vietnamese_first(receipt: ReceiptData, read_text: Callable[[bytes], str]) -> None:
@@ -107,3 +110,15 @@ def test_receipt_data_repr_holds_no_personal_data(receipt: ReceiptData) -> None:
     shown = repr(receipt)
     assert "Hương" not in shown
     assert "079190001234" not in shown
+
+
+def test_long_queue_reference_stays_readable_on_the_roll(receipt: ReceiptData, read_text: Callable[[bytes], str],
+                                                         read_codes: Callable[..., dict[str, str]]) -> None:
+    reference = "5c6bc3b0-7e48-4b19-8a83-e441e7fe894b"
+    queued = dataclasses.replace(receipt, file_code=reference, pending_upload=True)
+    roll = render_receipt(queued).pdf
+    assert reference in read_text(roll).split()  # on one line, not broken
+    roll_codes = read_codes(roll)
+    assert decode(roll_codes["QRCode"]).file_code == reference
+    assert "Code128" not in roll_codes  # too long for a barcode a thermal head can draw: the QR code carries it
+    assert read_codes(render_receipt(queued, "a4").pdf)["Code128"] == reference

@@ -26,6 +26,8 @@ class Screen(QWidget):
     show_back: ClassVar[bool] = True
     show_start_over: ClassVar[bool] = True
     step: ClassVar[int] = 0  # position in the citizen's journey (0: not a journey step)
+    # Pages of a session state are announced by the voice guide following the session; side pages speak here.
+    speaks_on_enter: ClassVar[bool] = False
 
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
@@ -39,7 +41,8 @@ class Screen(QWidget):
     # ---- life cycle ----------------------------------------------------------------------------------------
     def enter(self) -> None:
         self.rebuild()
-        self.speak_intro()
+        if self.speaks_on_enter:
+            self.speak_intro()
 
     def leave(self) -> None:
         """Drop every widget (and so every text) this page showed."""
@@ -111,6 +114,8 @@ class Screen(QWidget):
         grid.setSpacing(SIZES.spacing_px)
         for i, b in enumerate(buttons):
             grid.addWidget(b, i // columns, i % columns)
+        for c in range(columns):
+            grid.setColumnStretch(c, 1)
         return holder
 
 

@@ -19,7 +19,7 @@ class DoneScreen(Screen):
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(heading)
         layout.addWidget(self.text(self.t("done_take_card"), "title"))
-        art = CardSlotWidget(self.t("done_card_caption"))
+        art = CardSlotWidget(self.t("done_card_caption"), animate=not self.ctx.kiosk.demo)
         layout.addWidget(art, 1)
         finish = self.button("finish", "check", role="success", min_height=150)
         finish.setObjectName("finish")

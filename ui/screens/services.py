@@ -23,7 +23,13 @@ def service_icon(spec: Any) -> str:
         return icon
     if getattr(spec, "kind", "") == "hospital":
         return "hospital"
-    return {"birth": "baby", "residence": "home", "lookup": "search"}.get(icon, "document")
+    return CATALOGUE_ICONS.get(icon, "document")
+
+
+# The catalogue names its pictures by meaning; these are the kiosk's drawings for them.
+CATALOGUE_ICONS = {"id-card": "card", "house-key": "home", "suitcase": "suitcase", "baby": "baby",
+                   "certificate": "document", "scales": "scales", "camera-car": "car", "family-shield": "shield",
+                   "magnifier": "search", "hospital": "hospital"}
 
 
 class ServicesScreen(Screen):
@@ -85,6 +91,7 @@ class ServicesScreen(Screen):
 
 class ServiceInfoScreen(Screen):
     name = "service_info"
+    speaks_on_enter = True
     step = 3
 
     def voice_key(self) -> str:

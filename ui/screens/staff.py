@@ -17,6 +17,7 @@ from ui.widgets.keyboard import OnScreenKeyboardWidget
 
 class CallStaffScreen(Screen):
     name = "call_staff"
+    speaks_on_enter = True
     show_start_over = True
 
     def build(self, layout: QVBoxLayout) -> None:

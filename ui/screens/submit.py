@@ -64,9 +64,7 @@ class ReviewScreen(Screen):
         layout.addWidget(send)
 
     def speak_intro(self) -> None:
-        self.ctx.say("review_title")
-        for sentence in self.sentences():
-            self.ctx.kiosk.speak_text(sentence, self.ctx.language)
+        self.ctx.kiosk.speak_texts("ui.review_title", self.sentences(), self.ctx.language)
 
     def back(self) -> bool:
         form = self.ctx.kiosk.session.form
@@ -147,12 +145,16 @@ class ReceiptScreen(Screen):
     def build(self, layout: QVBoxLayout) -> None:
         session = self.ctx.kiosk.session
         outcome = self.outcome()
-        if session.route == "sent":
+        if getattr(session.form, "ticket", None) is not None:
+            self._build_ticket(layout, session.form)
+        elif session.route == "sent":
             layout.addWidget(self.title(self.t("sent_heading")))
-            code = self.text(session.file_code, "huge")
+            frame, inner = self.card_frame()
+            code = self.text(session.file_code, "title")
             code.setObjectName("file_code")
             code.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            layout.addWidget(code)
+            inner.addWidget(code)
+            layout.addWidget(frame)
             if outcome is not None and outcome.due_at:
                 layout.addWidget(self.text(self.t("due_line", due=self.ctx.kiosk.due_text(outcome.due_at,
                                                                                            self.ctx.language))))
@@ -182,6 +184,21 @@ class ReceiptScreen(Screen):
             go_on.clicked.connect(self.ctx.kiosk.session.receipt_printed)
             layout.addWidget(go_on)
 
+    def _build_ticket(self, layout: QVBoxLayout, visit: Any) -> None:
+        ticket = visit.ticket
+        lang = self.ctx.language
+        layout.addWidget(self.title(self.t("hospital_ticket_title")))
+        frame, inner = self.card_frame()
+        number = self.text(ticket.queue_number, "huge")
+        number.setObjectName("file_code")
+        number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        inner.addWidget(number)
+        inner.addWidget(self.text(f"{ticket.specialty.name.get(lang)} — {ticket.specialty.room}", "title"))
+        layout.addWidget(frame)
+        message = self.text(self.ctx.kiosk.translate(visit.decision.message_key, lang), "hint")
+        message.setObjectName("insurance_message")
+        layout.addWidget(message)
+
     def _retry(self) -> None:
         self.print_state = "printing"
         self.rebuild()
@@ -193,7 +210,8 @@ class ReceiptScreen(Screen):
         form = kiosk.session.form
         language = self.ctx.language
 
-        def done(_result: Any) -> None:
+        def done(result: Any) -> None:
+            self.ctx.scratch["printed"] = getattr(result, "output", None)
             self.print_state = "printed"
             self.rebuild()
             self.ctx.say("receipt_printed")

@@ -24,7 +24,7 @@ class WelcomeScreen(Screen):
         sub = self.text(self.t("welcome_subtitle"), "hint")
         sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(sub)
-        art = CardSlotWidget(self.t("place_card_here"))
+        art = CardSlotWidget(self.t("place_card_here"), animate=not self.ctx.kiosk.demo)
         layout.addWidget(art, 1)
         start = self.button("start", "card", min_height=170)
         start.setObjectName("start")

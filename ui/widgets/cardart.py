@@ -20,7 +20,7 @@ class CardSlotWidget(QWidget):
     def __init__(self, caption: str, animate: bool = True) -> None:
         super().__init__()
         self.caption = caption
-        self.phase = 0.0
+        self.phase = 0.35  # a still picture shows the card on its way down to the pad
         self.progress: float | None = None  # 0..1 while the chip is being read
         self.setMinimumHeight(420)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

@@ -42,7 +42,7 @@ class HeaderWidget(QWidget):
         self.language = BigButton("", "globe", role="header", min_height=96, text_px=26)
         for b in (self.repeat, self.language):
             b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-            b.setFixedSize(250, 96)
+            b.setFixedSize(290, 96)
         row.addWidget(self.place, 1)
         row.addWidget(self.repeat)
         row.addWidget(self.language)

@@ -212,12 +212,52 @@ def _erase(p: QPainter, r: QRectF) -> None:
     _cross(p, QRectF(r.left() + w * 0.35, r.top() + h * 0.25, w * 0.5, h * 0.5))
 
 
+def _suitcase(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawRoundedRect(QRectF(r.left() + w * 0.1, r.top() + h * 0.3, w * 0.8, h * 0.55), 6, 6)
+    p.drawRect(QRectF(r.left() + w * 0.36, r.top() + h * 0.15, w * 0.28, h * 0.15))
+
+
+def _scales(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    cx = r.center().x()
+    p.drawLine(QPointF(cx, r.top() + h * 0.12), QPointF(cx, r.bottom() - h * 0.12))
+    p.drawLine(QPointF(r.left() + w * 0.15, r.top() + h * 0.25), QPointF(r.right() - w * 0.15, r.top() + h * 0.25))
+    p.drawLine(QPointF(r.left() + w * 0.3, r.bottom() - h * 0.12), QPointF(r.right() - w * 0.3, r.bottom() - h * 0.12))
+    for x in (r.left() + w * 0.22, r.right() - w * 0.22):
+        p.drawArc(QRectF(x - w * 0.14, r.top() + h * 0.35, w * 0.28, h * 0.2), 180 * 16, 180 * 16)
+
+
+def _car(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    p.drawRoundedRect(QRectF(r.left() + w * 0.08, r.top() + h * 0.42, w * 0.84, h * 0.28), 6, 6)
+    p.drawPolyline([QPointF(r.left() + w * 0.22, r.top() + h * 0.42), QPointF(r.left() + w * 0.32, r.top() + h * 0.22),
+                    QPointF(r.right() - w * 0.32, r.top() + h * 0.22), QPointF(r.right() - w * 0.22, r.top() + h * 0.42)])
+    for x in (r.left() + w * 0.28, r.right() - w * 0.28):
+        p.drawEllipse(QPointF(x, r.top() + h * 0.74), w * 0.08, w * 0.08)
+
+
+def _shield(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    path = QPainterPath()
+    path.moveTo(r.center().x(), r.top() + h * 0.08)
+    path.lineTo(r.right() - w * 0.18, r.top() + h * 0.22)
+    path.cubicTo(r.right() - w * 0.18, r.top() + h * 0.6, r.center().x() + w * 0.1, r.bottom() - h * 0.15,
+                 r.center().x(), r.bottom() - h * 0.08)
+    path.cubicTo(r.center().x() - w * 0.1, r.bottom() - h * 0.15, r.left() + w * 0.18, r.top() + h * 0.6,
+                 r.left() + w * 0.18, r.top() + h * 0.22)
+    path.closeSubpath()
+    p.drawPath(path)
+    _plus(p, r.adjusted(w * 0.2, h * 0.15, -w * 0.2, -h * 0.2))
+
+
 ICONS: dict[str, Draw] = {
     "back": _back, "next": _next, "restart": _restart, "help": _help, "card": _card, "face": _face,
     "speaker": _speaker, "globe": _globe, "check": _check, "cross": _cross, "printer": _printer,
     "search": _search, "document": _document, "hospital": _hospital, "baby": _baby, "home": _home,
     "clock": _clock, "gear": _gear, "keyboard": _keyboard, "chart": _chart, "qr": _qr, "plus": _plus,
-    "person": _person, "lock": _lock, "erase": _erase,
+    "person": _person, "lock": _lock, "erase": _erase, "suitcase": _suitcase, "scales": _scales, "car": _car,
+    "shield": _shield,
 }
 
 

@@ -22,7 +22,7 @@ from ui.widgets.vietnamese import TypingEngine
 LETTER_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 CODE_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM.-<")
 NUMERIC_ROWS = ("123", "456", "789")
-TONE_KEYS = (("sắc", "s"), ("huyền", "f"), ("hỏi", "r"), ("ngã", "x"), ("nặng", "j"))
+TONE_KEYS = (("sắc", "tone:s"), ("huyền", "tone:f"), ("hỏi", "tone:r"), ("ngã", "tone:x"), ("nặng", "tone:j"))
 MARK_KEYS = (("ă", "ă"), ("â", "â"), ("ê", "ê"), ("ô", "ô"), ("ơ", "ơ"), ("ư", "ư"), ("đ", "đ"))
 
 
@@ -117,7 +117,7 @@ class OnScreenKeyboardWidget(QWidget):
             self.submitted.emit(self.text())
             return
         elif len(self.engine.text) < self.max_length:
-            if self.mode == "numeric" and not value.isdigit():
+            if self.mode in ("numeric", "pin") and not value.isdigit():
                 return
             self.engine.key(value)
         self._show()
@@ -166,8 +166,7 @@ class OnScreenKeyboardWidget(QWidget):
         if self.mode == "simple":
             rows.addLayout(self._row([(lbl, v) for lbl, v in TONE_KEYS], dark=True))
             rows.addLayout(self._row(list(MARK_KEYS)))
-        if self.mode in ("code", "vni"):
-            rows.addLayout(self._row([(ch, ch) for ch in "1234567890"]))
+        rows.addLayout(self._row([(ch, ch) for ch in "1234567890"]))
         for letters in LETTER_ROWS if self.mode != "code" else CODE_ROWS:
             rows.addLayout(self._row([(ch, ch) for ch in letters]))
         last = QHBoxLayout()

@@ -85,16 +85,13 @@ def start_pcscd(workdir: Path, port: int | None = None) -> PcscdRig:
     socket_path.chmod(0o666)
     listener.listen(32)
     fd = listener.fileno()
-
-    def hand_over_socket() -> None:  # runs in the child between fork and exec
-        os.dup2(fd, 3)
-        os.environ["LISTEN_FDS"] = "1"
-        os.environ["LISTEN_PID"] = str(os.getpid())
-
+    # sd_listen_fds() wants the socket as fd 3 and LISTEN_PID equal to pcscd's own PID: a shell that moves the
+    # descriptor and then execs pcscd (keeping its PID) provides both.
+    script = f'exec 3<&{fd} {fd}<&-; export LISTEN_FDS=1 LISTEN_PID=$$; exec "$0" --foreground -c "$1"'
     log_path = workdir / "pcscd.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen([executable, "--foreground", "-c", str(conf)], preexec_fn=hand_over_socket,
-                                   pass_fds=(fd,), stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(["/bin/bash", "-c", script, executable, str(conf)], pass_fds=(fd,),
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     rig = PcscdRig(workdir, port, process, socket_path, log_path, listener)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # ready when the driver listens for the virtual card

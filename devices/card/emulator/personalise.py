@@ -8,24 +8,26 @@ from, and the chip-private keys for Active and Chip Authentication.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from devices.card.active_auth import AaPrivateKey
 from devices.card.emulator.issuer import TestIssuer
 from devices.card.emulator.profile import CardProfile, PersonData, ProfileError, load_profile
 from devices.card.identity import FacePhoto
 from devices.card.lds import dg13 as dg13_mod
 from devices.card.lds.com import build_com
-from devices.card.lds.dg1 import build_dg1
+from devices.card.lds.dg1 import build_dg1, parse_dg1
 from devices.card.lds.dg2 import build_dg2, image_format, image_size, parse_dg2
 from devices.card.lds.dg13 import build_dg13, format_date, parse_dg13
-from devices.card.lds.dg14 import build_dg14
+from devices.card.lds.dg14 import build_dg14, parse_dg14
 from devices.card.lds.dg15 import build_dg15
+from devices.card.lds.errors import LdsError
 from devices.card.lds.files import FID_CARD_ACCESS, FID_COM, FID_SOD, dg_fid
-from devices.card.lds.mrz import NO_EXPIRY_MRZ_DATE, build_td1, parse_mrz, yymmdd
+from devices.card.lds.mrz import NO_EXPIRY_MRZ_DATE, build_td1, name_field, parse_mrz, yymmdd
 from devices.card.lds.security_infos import (
     ID_AA,
     ID_PK_ECDH,
@@ -55,7 +57,7 @@ _ECDSA_SHA256 = "1.2.840.10045.4.3.2"
 class CardImage:
     files: dict[int, bytes] = field(repr=False)
     mrz_info: str = field(repr=False)   # document number + cd + birth + cd + expiry + cd (the BAC/PACE secret)
-    aa_private_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None = field(default=None, repr=False)
+    aa_private_key: AaPrivateKey | None = field(default=None, repr=False)
     ca_private_key: ec.EllipticCurvePrivateKey | None = field(default=None, repr=False)
     pace_curve: str | None = None
     extended_length: bool = True
@@ -107,12 +109,16 @@ def load_photo(profile: CardProfile) -> FacePhoto:
         data = profile.photo_path.read_bytes()
     except OSError as exc:
         raise ProfileError(f"photo cannot be read: {exc.strerror}") from exc
-    if profile.options.photo_format == "jpeg2000" and image_format(data) == "jpeg":
-        data = _to_jpeg2000(data)
+    try:
+        fmt = image_format(data)
+    except LdsError as exc:
+        raise ProfileError("the photo must be a JPEG or JPEG 2000 file") from exc
+    if profile.options.photo_format == "jpeg2000" and fmt == "jpeg":
+        data, fmt = _to_jpeg2000(data), "jpeg2000"
     size = image_size(data)
     if size is None:
         raise ProfileError("photo size cannot be read from its header")
-    return FacePhoto(format=image_format(data), width=size[0], height=size[1], data=data)
+    return FacePhoto(format=fmt, width=size[0], height=size[1], data=data)
 
 
 def _to_jpeg2000(jpeg: bytes) -> bytes:
@@ -137,11 +143,9 @@ def personalise(profile: CardProfile, issuer: TestIssuer) -> CardImage:
     groups: dict[int, bytes] = {
         1: build_dg1(lines),
         2: build_dg2(load_photo(profile), options.face_container),
-        13: build_dg13(
-            {k: v for k, v in dg13_fields(profile.person).items()}, nested_parents=options.dg13_parents_nested
-        ),
+        13: build_dg13(dg13_fields(profile.person), nested_parents=options.dg13_parents_nested),
     }
-    aa_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None = None
+    aa_key: AaPrivateKey | None = None
     if options.active_auth == "rsa":
         aa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     elif options.active_auth == "ec":
@@ -182,22 +186,53 @@ def personalise(profile: CardProfile, issuer: TestIssuer) -> CardImage:
 
 def tamper(image: CardImage, dg: int) -> CardImage:
     """The same card with data group `dg` edited after signing (SOD untouched), the way a forger would change it:
-    DG13 gets another place of residence, DG2 a changed pixel run, any other group one flipped byte at its end."""
+    DG1 gets another name (still a valid MRZ), DG13 another place of residence, DG2 a changed pixel run, DG15 and
+    DG14 the forger's own Active / Chip Authentication key (so AA and CA pass and only Passive Authentication can
+    tell), any other group one flipped byte at its end."""
     fid = dg_fid(dg)
     if fid not in image.files:
         raise ValueError(f"the card has no DG{dg} to tamper with")
     original = image.files[fid]
+    aa_key, ca_key = image.aa_private_key, image.ca_private_key
     if dg == 13:
         parsed = parse_dg13(original)
         edited = {number: list(values) for number, values in parsed.fields.items()}
         edited[dg13_mod.F_PLACE_OF_RESIDENCE] = ["Số 1 Đường Giả Mạo, Phường Không Có, Hà Nội"]
         changed = build_dg13(edited, extra_raw=parsed.unknown_raw)
+    elif dg == 1:
+        lines = list(parse_dg1(original).lines)
+        if len(lines) == 3:  # TD1: the name is line 3, outside every check digit
+            lines[2] = name_field("Gia", "Mao", 30)
+        else:  # TD3: the name follows the document code and issuing state on line 1
+            lines[0] = lines[0][:5] + name_field("Gia", "Mao", 39)
+        changed = build_dg1(lines)
     elif dg == 2:
         photo = parse_dg2(original)
         middle = original.find(photo.data) + len(photo.data) // 2
         changed = original[:middle] + bytes(b ^ 0x55 for b in original[middle : middle + 16]) + original[middle + 16 :]
+    elif dg == 15 and image.aa_private_key is not None:
+        aa_key = _same_kind_of_key(image.aa_private_key)
+        changed = build_dg15(aa_key.public_key())
+    elif dg == 14 and image.ca_private_key is not None:
+        ca_key = ec.generate_private_key(image.ca_private_key.curve)
+        changed = _replace_ca_key(original, ca_key)
     else:
         changed = original[:-1] + bytes([original[-1] ^ 0x01])
     files = dict(image.files)
     files[fid] = changed
-    return dataclasses.replace(image, files=files)
+    return dataclasses.replace(image, files=files, aa_private_key=aa_key, ca_private_key=ca_key)
+
+
+def _same_kind_of_key(key: AaPrivateKey) -> AaPrivateKey:
+    if isinstance(key, rsa.RSAPrivateKey):
+        return rsa.generate_private_key(public_exponent=65537, key_size=key.key_size)
+    return ec.generate_private_key(key.curve)
+
+
+def _replace_ca_key(dg14: bytes, key: ec.EllipticCurvePrivateKey) -> bytes:
+    spki = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    infos = [
+        replace(info, public_key_der=spki) if isinstance(info, ChipAuthenticationPublicKeyInfo) else info
+        for info in parse_dg14(dg14)
+    ]
+    return build_dg14(infos)

@@ -8,6 +8,7 @@ Unknown field numbers are kept, and anything that is not an entry is kept raw. M
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -125,6 +126,11 @@ def format_date(value: date) -> str:
 
 
 def _decode_string(obj: Tlv) -> str:
+    # NFC so that "Nữ" compares equal however the issuer composed its diacritics.
+    return unicodedata.normalize("NFC", _decode_raw(obj))
+
+
+def _decode_raw(obj: Tlv) -> str:
     try:
         if obj.tag == 0x1E:
             return obj.value.decode("utf-16-be")

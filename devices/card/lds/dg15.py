@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from devices.card.lds.errors import LdsError
+from devices.card.public_keys import UnsupportedAlgorithmError, load_spki
 from devices.card.tlv import TlvError, encode_tlv, parse_single
 
 TAG_DG15 = 0x6F
@@ -23,12 +23,9 @@ def parse_dg15(data: bytes) -> AaPublicKey:
     if outer.tag != TAG_DG15:
         raise LdsError(f"outer tag {outer.tag:X} is not 6F", file="DG15")
     try:
-        key = serialization.load_der_public_key(outer.value)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        raise LdsError("public key cannot be decoded", file="DG15") from exc
-    if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
-        raise LdsError(f"key type {type(key).__name__} is not RSA or EC", file="DG15")
-    return key
+        return load_spki(outer.value)
+    except UnsupportedAlgorithmError as exc:
+        raise LdsError(f"public key cannot be used: {exc}", file="DG15") from exc
 
 
 def build_dg15(key: AaPublicKey) -> bytes:

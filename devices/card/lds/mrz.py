@@ -89,6 +89,8 @@ def parse_mrz(text: str) -> Mrz:
 
 
 def _verify(field: str, digit: str, what: str) -> None:
+    if digit == "<" and set(field) == {"<"}:
+        return  # an unknown (all-filler) field may carry a filler as its check digit (9303-3 §4.9)
     if check_digit(field) != digit:
         raise LdsError(f"check digit of the {what} is wrong", file="MRZ")
 

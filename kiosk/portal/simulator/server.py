@@ -13,6 +13,7 @@ import json
 import logging
 import socket
 import sqlite3
+import ssl
 import struct
 import threading
 import time
@@ -160,6 +161,8 @@ class _Handler(BaseHTTPRequestHandler):
                raw: bytes) -> tuple[int, Any, dict[str, str]]:
         store = self.server.store
         parts = path.strip("/").split("/")
+        if method == "GET" and parts == ["v1", "health"]:
+            return 200, {"ok": True}, {}
         if method == "POST" and parts == ["v1", "uploads"]:
             return 201, store.upload(raw), {}
         if method == "POST" and parts == ["v1", "applications"]:
@@ -289,12 +292,26 @@ def parse_fates(text: str) -> dict[str, float]:
 
 
 def start_simulator(port: int = 0, db: Path | str = ":memory:", faults: str = "", *, step_s: float = 60.0,
-                    fates: str = "", seed: int | None = None) -> RunningSimulator:
-    """Start serving on 127.0.0.1:`port` (0 picks a free port) and return once it accepts connections."""
+                    fates: str = "", seed: int | None = None, tls_cert: Path | None = None,
+                    tls_key: Path | None = None, client_ca: Path | None = None) -> RunningSimulator:
+    """Start serving on 127.0.0.1:`port` (0 picks a free port) and return once it accepts connections.
+
+    With `tls_cert`/`tls_key` it speaks HTTPS; with `client_ca` too it demands a client certificate signed by
+    that CA (mutual TLS, as the adapter contract asks of each kiosk).
+    """
     server = _Server(port, Path(db) if db != ":memory:" else Path(":memory:"), FaultPlan(FaultSpec.parse(faults)),
                      step_s=step_s, fates=parse_fates(fates), seed=seed)
+    scheme = "http"
+    if tls_cert is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(tls_cert, tls_key)
+        if client_ca is not None:
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.load_verify_locations(client_ca)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               name="portal-sim", daemon=True)
     thread.start()
     real_port = server.server_address[1]
-    return RunningSimulator(f"http://127.0.0.1:{real_port}", int(real_port), server, thread)
+    return RunningSimulator(f"{scheme}://127.0.0.1:{real_port}", int(real_port), server, thread)

@@ -49,6 +49,16 @@ def test_a_video_file_plays_in_a_loop(tmp_path: Path) -> None:
         camera.read()
 
 
+def test_a_video_can_keep_its_recorded_rate(tmp_path: Path) -> None:
+    clip = write_video(tmp_path / "clip.avi", 2)
+    keeps = SimulatedCamera(clip, fps=25.0, realtime=False, use_source_fps=True)
+    keeps.start()
+    assert keeps.fps == pytest.approx(10.0)
+    overrides = SimulatedCamera(clip, fps=25.0, realtime=False)
+    overrides.start()
+    assert overrides.fps == 25.0
+
+
 def test_a_video_played_once_reports_its_end(tmp_path: Path) -> None:
     camera = SimulatedCamera(write_video(tmp_path / "clip.avi", 2), realtime=False, loop=False)
     camera.start()

@@ -1,6 +1,9 @@
+import hashlib
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from devices.card.emulator.issuer import TestIssuer
 from devices.card.identity import PassiveAuthStatus
@@ -101,3 +104,34 @@ def test_expired_dsc_is_untrusted(issuer: TestIssuer) -> None:
 def test_garbage_sod_is_tampered_not_a_crash() -> None:
     for data in (b"", b"\x77\x03\x30\x01\x00", b"\x77\x00", bytes(50)):
         assert verify_passive_auth(data, GROUPS, None, date(2026, 1, 1)).status is PassiveAuthStatus.TAMPERED
+
+
+def test_dsc_without_signing_key_usage_is_untrusted(issuer: TestIssuer) -> None:
+    from cryptography import x509 as cx509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.now(UTC)
+    usage = cx509.KeyUsage(False, False, True, False, False, False, False, False, False)  # key encipherment only
+    cert = (
+        cx509.CertificateBuilder().subject_name(issuer.dsc_cert.subject).issuer_name(issuer.csca_cert.subject)
+        .public_key(key.public_key()).serial_number(7).not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30)).add_extension(usage, critical=True)
+        .sign(issuer.csca_key, hashes.SHA256())
+    )
+    sod = sign_sod(GROUPS, key, cert.public_bytes(serialization.Encoding.DER))
+    result = verify_passive_auth(sod, GROUPS, _store(issuer), TODAY)
+    assert result.status is PassiveAuthStatus.UNTRUSTED
+    assert "key usage" in result.detail
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.dictionaries(st.integers(min_value=1, max_value=16), st.binary(max_size=300), min_size=1, max_size=16),
+    st.sampled_from(["sha1", "sha224", "sha256", "sha384", "sha512"]),
+)
+def test_any_set_of_groups_signs_and_verifies(issuer: TestIssuer, groups: dict[int, bytes], algorithm: str) -> None:
+    sod = sign_sod(groups, issuer.dsc_key, issuer.dsc_der, hash_algorithm=algorithm)
+    assert parse_sod(sod).hashes == {n: hashlib.new(algorithm, data).digest() for n, data in groups.items()}
+    assert verify_passive_auth(sod, groups, _store(issuer), TODAY).status is PassiveAuthStatus.GENUINE

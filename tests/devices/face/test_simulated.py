@@ -76,3 +76,9 @@ def test_frames_before_the_reference_are_refused_and_wipe_resets() -> None:
 
 def test_the_simulator_implements_the_interface() -> None:
     assert isinstance(SimulatedFaceVerifier(), FaceVerifier)
+
+
+def test_a_hint_and_a_challenge_never_come_together() -> None:
+    for scenario in FaceScenario:
+        _, seen = play(scenario)
+        assert not any(f.hint_key and f.challenge for f in seen), scenario

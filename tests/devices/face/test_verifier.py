@@ -26,7 +26,7 @@ from tests.devices.face.conftest import Poses, chip_photo, load
 from tests.devices.face.synthetic import move_flat, tilt_flat
 
 FPS = 10.0
-SETTINGS = FaceSettings(challenge_timeout_s=3.0)
+SETTINGS = FaceSettings(challenge_timeout_s=2.0)
 
 
 class Actor:
@@ -146,7 +146,8 @@ def test_hints_for_two_people_and_darkness(analyzer: DlibFaceAnalyzer, face_imag
                                           obama_poses: Poses) -> None:
     verifier = verifier_for(analyzer, face_images, "obama3.jpg")
     dark = (obama_poses.neutral.astype(np.float32) * 0.3).astype(np.uint8)
-    assert verifier.process(dark, at=0.0).hint_key == "face.too_dark"
+    too_dark = verifier.process(dark, at=0.0)
+    assert too_dark.hint_key == "face.too_dark" and too_dark.challenge is None and too_dark.challenge_key is None
     pair = np.full((480, 640, 3), 128, dtype=np.uint8)
     half = obama_poses.neutral[::2, ::2]
     pair[120:360, :320], pair[120:360, 320:] = half, half[:, ::-1]
@@ -180,3 +181,56 @@ def test_a_recording_made_for_one_challenge_order_fails_another(
 
 def test_the_dlib_verifier_implements_the_interface(analyzer: DlibFaceAnalyzer) -> None:
     assert isinstance(DlibFaceVerifier(analyzer), FaceVerifier)
+
+
+def test_alive_but_never_straight_again_decides_on_the_frames_it_has(
+        analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses) -> None:
+    settings = FaceSettings(challenge_timeout_s=2.0, frames_to_match=50)  # more good frames than it will get
+    verifier = DlibFaceVerifier(analyzer, settings, rng=PlainOrder())
+    verifier.set_reference(FacePhoto("jpeg", 0, 0, chip_photo(analyzer, load(face_images, "obama3.jpg"))))
+    actor = Actor(obama_poses)
+
+    def frames(feedback: FaceFeedback | None) -> np.ndarray:
+        if verifier.result().liveness.passed:
+            return obama_poses.left  # keeps looking away once the challenges are done
+        return actor.next_frame(feedback)
+
+    result, seen = run(verifier, frames)
+    assert "face.look_straight" in [f.hint_key for f in seen]
+    assert result.decision is FaceDecision.MATCH and 0 < result.frames_used < 50
+
+
+def test_grey_frames_are_accepted(analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses) -> None:
+    import cv2
+
+    verifier = verifier_for(analyzer, face_images, "obama3.jpg")
+    feedback = verifier.process(cv2.cvtColor(obama_poses.neutral, cv2.COLOR_BGR2GRAY), at=0.0)
+    assert feedback.hint_key is None and feedback.face_box is not None
+
+
+def test_wiping_from_another_thread_mid_check_is_safe(
+        analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses) -> None:
+    import threading
+
+    verifier = verifier_for(analyzer, face_images, "obama3.jpg")
+    errors: list[BaseException] = []
+    started = threading.Event()
+
+    def worker() -> None:
+        for i in range(40):
+            try:
+                verifier.process(obama_poses.neutral, at=i / FPS)
+                started.set()
+            except ReferenceNotSetError:
+                return
+            except BaseException as exc:  # anything else is a bug
+                errors.append(exc)
+                return
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    started.wait(10)
+    verifier.wipe()
+    thread.join(30)
+    assert not errors and not thread.is_alive()
+    assert verifier.result().frames_used == 0 and not verifier._live

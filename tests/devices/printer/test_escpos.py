@@ -17,18 +17,41 @@ GS_V_0 = b"\x1dv0"
 GS_V_CUT = b"\x1dV"
 
 
+def commands(data: bytes) -> list[tuple[str, bytes]]:
+    """Walk an ESC/POS job command by command, so bytes inside image data are never mistaken for commands."""
+    out: list[tuple[str, bytes]] = []
+    i = 0
+    while i < len(data):
+        if data.startswith(b"\x1b@", i):
+            out.append(("init", b""))
+            i += 2
+        elif data.startswith(b"\x1bd", i):  # ESC d n: feed n lines
+            out.append(("feed", data[i + 2:i + 3]))
+            i += 3
+        elif data.startswith(GS_V_0, i):  # GS v 0 m xL xH yL yH d1...dk
+            x_bytes = data[i + 4] + 256 * data[i + 5]
+            rows = data[i + 6] + 256 * data[i + 7]
+            out.append(("raster", data[i + 4:i + 8 + x_bytes * rows]))
+            i += 8 + x_bytes * rows
+        elif data.startswith(GS_V_CUT, i):  # GS V m, or GS V m n for m = 65/66
+            size = 4 if data[i + 2] in (65, 66) else 3
+            out.append(("cut", data[i + 2:i + size]))
+            i += size
+        else:
+            out.append(("other", data[i:i + 1]))
+            i += 1
+    return out
+
+
 def raster_images(data: bytes) -> Image.Image:
-    """Rebuild the printed page from the GS v 0 raster blocks (ESC/POS: GS v 0 m xL xH yL yH d1…dk)."""
+    """Rebuild the printed page from the GS v 0 raster blocks."""
     strips: list[Image.Image] = []
-    position = data.find(GS_V_0)
-    while position != -1:
-        x_bytes = data[position + 4] + 256 * data[position + 5]
-        rows = data[position + 6] + 256 * data[position + 7]
-        start = position + 8
-        bits = data[start:start + x_bytes * rows]
+    for name, body in commands(data):
+        if name != "raster":
+            continue
+        x_bytes, rows = body[0] + 256 * body[1], body[2] + 256 * body[3]
         # ESC/POS: a set bit prints black; PIL's mode "1" stores black as 0, so invert.
-        strips.append(Image.frombytes("1", (x_bytes * 8, rows), bytes(255 - b for b in bits)))
-        position = data.find(GS_V_0, start + x_bytes * rows)
+        strips.append(Image.frombytes("1", (x_bytes * 8, rows), bytes(255 - b for b in body[4:])))
     page = Image.new("1", (strips[0].width, sum(s.height for s in strips)), 1)
     top = 0
     for strip in strips:
@@ -38,12 +61,15 @@ def raster_images(data: bytes) -> Image.Image:
 
 
 def test_receipt_is_sent_as_a_576_dot_raster_image_then_cut(receipt_job: PrintJob) -> None:
-    data = escpos_job_bytes(receipt_job.pdf)
-    assert data.startswith(b"\x1b@")  # ESC @ initialise
-    first = data.find(GS_V_0)
-    assert first != -1
-    assert data[first + 4] + 256 * data[first + 5] == 576 // 8
-    assert data.rfind(GS_V_CUT) > data.rfind(GS_V_0)
+    walked = commands(escpos_job_bytes(receipt_job.pdf))
+    names = [name for name, _ in walked]
+    assert names[0] == "init"
+    assert "other" not in names  # nothing but init, raster blocks, feed and cut: no text in a code page
+    rasters = [body for name, body in walked if name == "raster"]
+    assert rasters
+    assert all(body[0] + 256 * body[1] == 576 // 8 for body in rasters)
+    assert names[-1] == "cut"
+    assert names.index("cut") > max(i for i, name in enumerate(names) if name == "raster")
 
 
 def test_codes_survive_the_trip_through_the_thermal_raster(receipt_job: PrintJob) -> None:
@@ -97,3 +123,21 @@ def test_malformed_device_setting_is_refused_by_name(spec: str) -> None:
     with pytest.raises(DeviceSpecError, match="ESC/POS device"):
         open_escpos_device(spec)
     assert EscPosPrinter(spec).status() is PrinterStatus.ERROR
+
+
+def test_every_page_is_rasterised_and_cut() -> None:
+    from datetime import datetime
+
+    from devices.printer.raster import pdf_to_bitmaps
+    from printing import Issuer, ReceiptData, ReceivedDocument, render_receipt
+
+    many = tuple(ReceivedDocument(f"Giấy tờ số {n}") for n in range(60))
+    document = render_receipt(ReceiptData(
+        issuer=Issuer("UBND Phường Bến Thành", "KIOSK-T", "1900 1234"), file_code=FILE_CODE, procedure_code="1",
+        procedure_name="Đăng ký tạm trú", applicant_name="Nguyễn Thị Hương", id_number="079190001234",
+        received_at=datetime(2026, 11, 24, 9, 30), documents=many), "a4")
+    assert document.pages >= 2
+    pages = pdf_to_bitmaps(document.pdf)
+    assert len(pages) == document.pages
+    assert {page.size[0] for page in pages} == {576}
+    assert [name for name, _ in commands(escpos_job_bytes(document.pdf))].count("cut") == document.pages

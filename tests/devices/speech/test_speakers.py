@@ -112,3 +112,29 @@ def test_silent_speaker_records_what_would_be_said() -> None:
     speaker.stop()
     assert speaker.last is not None and speaker.last.key == "k" and speaker.stops == 1
     assert not speaker.is_speaking()
+
+
+def test_a_player_that_fails_by_itself_hands_over_to_the_synthesiser(tmp_path: Path) -> None:
+    (tmp_path / "vi").mkdir()
+    (tmp_path / "vi" / "session.welcome.wav").write_bytes(b"RIFF")
+    player = _script(tmp_path / "aplay", "echo 'no sound card' >&2; exit 1\n")
+    fallback = SilentSpeaker()
+    speaker = RecordedPromptSpeaker(fallback, tmp_path, player=str(player))
+    speaker.say("Xin chào", "vi", key="session.welcome")
+    assert _wait_for(lambda: fallback.last is not None)
+    assert fallback.last is not None and fallback.last.text == "Xin chào"
+    speaker.say("Xin chào lần nữa", "vi", key="session.welcome")  # straight to the synthesiser now
+    assert fallback.last.text == "Xin chào lần nữa"
+
+
+def test_stopping_a_recording_does_not_trigger_the_fallback(tmp_path: Path) -> None:
+    (tmp_path / "vi").mkdir()
+    (tmp_path / "vi" / "session.welcome.wav").write_bytes(b"RIFF")
+    player = _script(tmp_path / "aplay", "exec sleep 30\n")
+    fallback = SilentSpeaker()
+    speaker = RecordedPromptSpeaker(fallback, tmp_path, player=str(player))
+    speaker.say("Xin chào", "vi", key="session.welcome")
+    assert speaker.is_speaking()
+    speaker.stop()
+    time.sleep(0.2)
+    assert fallback.spoken == [] and not speaker.is_speaking()

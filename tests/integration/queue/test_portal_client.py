@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ from kiosk.portal.errors import (
     WithdrawalRefusedError,
 )
 from kiosk.portal.sender import PortalSender
-from kiosk.portal.simulator import RunningSimulator
+from kiosk.portal.simulator import RunningSimulator, start_simulator
 from offline_cache import Attachment, Deferred, Delivered, OutgoingSubmission, Refused
 from tests.integration.queue.conftest import AGENCY, body, payload
 
@@ -146,3 +147,28 @@ def test_sender_uploads_attachments_and_maps_outcomes(client: PortalClient, sim:
     sim.set_faults("503:1,retry_after:3")
     deferred = sender.send(OutgoingSubmission("sub-3", "1.004194", payload(), (), 1))
     assert deferred == Deferred("http_503", 3.0)
+
+
+def test_simulator_state_survives_a_restart(tmp_path: Path) -> None:
+    db = tmp_path / "persist.sqlite3"
+    first_sim = start_simulator(db=db)
+    c = PortalClient(first_sim.url, kiosk_id="K", operator_id="O")
+    code = c.create_application(body(), "persist-1").dossier_code
+    c.close()
+    first_sim.stop()
+    second_sim = start_simulator(db=db)
+    c = PortalClient(second_sim.url, kiosk_id="K", operator_id="O")
+    try:
+        again = c.create_application(body(), "persist-1")
+        assert again.replay and again.dossier_code == code
+        assert c.create_application(body(5), "persist-2").dossier_code.endswith("-0002")
+    finally:
+        c.close()
+        second_sim.stop()
+
+
+def test_network_errors_do_not_carry_the_id_digits(client: PortalClient, sim: RunningSimulator) -> None:
+    sim.set_faults("reset:1")
+    with pytest.raises(PortalUnavailableError) as info:
+        client.get_status("000.00.01.H26-261124-0001", "4821")
+    assert "4821" not in str(info.value) and info.value.__cause__ is None

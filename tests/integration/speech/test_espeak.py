@@ -66,3 +66,23 @@ def test_the_english_voice_renders_too(tmp_path: Path) -> None:
     assert _duration(out) > 1.0
     assert subprocess.run(["soxi", "-D", str(out)], capture_output=True, text=True,
                           check=True).stdout.strip() != "0"
+
+
+def test_a_recorded_prompt_plays_with_sox_or_falls_back_to_the_synthesiser(tmp_path: Path) -> None:
+    from devices.speech.recorded import RecordedPromptSpeaker
+    from devices.speech.simulated import SilentSpeaker
+
+    if shutil.which("play") is None:  # pragma: no cover - setup.sh installs sox
+        pytest.skip("sox 'play' is not installed (scripts/setup.sh installs sox)")
+    (tmp_path / "vi").mkdir()
+    EspeakSpeaker({"vi": "vi"}).render_wav("Xin chào", "vi", tmp_path / "vi" / "session.welcome.wav")
+    fallback = SilentSpeaker()
+    speaker = RecordedPromptSpeaker(fallback, tmp_path, player="play")
+    speaker.say("Xin chào", "vi", key="session.welcome")
+    deadline = time.monotonic() + 10
+    while speaker._process is not None and speaker._process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)  # let the watcher hand over if the player failed
+    played = not speaker._player_failed
+    # Either the recording was played (a sound card exists) or, with none, the synthesiser got the message.
+    assert played != (fallback.last is not None and fallback.last.text == "Xin chào")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from devices.card.identity import Identity
-from kiosk.catalogue.holidays import load_holidays
+from kiosk.catalogue.holidays import HolidayCalendar, load_holidays
 from kiosk.catalogue.loader import load_catalogue
-from kiosk.catalogue.model import ServiceSpec
+from kiosk.catalogue.model import Catalogue, ServiceSpec
 from kiosk.forms.address import wards
 from kiosk.forms.fields import ScannedPage
 from kiosk.forms.session import FormSession, FormSettings
+from kiosk.i18n import Translator
 
 NOW = datetime(2026, 11, 24, 9, 30)  # a Tuesday
 PAGE = ScannedPage(b"\xff\xd8 scanned page \xff\xd9")
@@ -71,13 +73,28 @@ ANSWERS: dict[str, dict[str, object]] = {
 }
 
 
+@lru_cache(maxsize=1)
+def shipped() -> Catalogue:
+    return load_catalogue()
+
+
+@lru_cache(maxsize=1)
+def holidays() -> HolidayCalendar:
+    return load_holidays()
+
+
+@lru_cache(maxsize=1)
+def translator() -> Translator:
+    return Translator()
+
+
 def service(code: str) -> ServiceSpec:
-    return load_catalogue().get(code)
+    return shipped().get(code)
 
 
 def new_form(code: str, identity: Identity | None = IDENTITY) -> FormSession:
-    settings = FormSettings(agency_code="000.00.01.H26", holidays=load_holidays())
-    return FormSession(service(code), identity, lambda: NOW, settings)
+    settings = FormSettings(agency_code="000.00.01.H26", holidays=holidays())
+    return FormSession(service(code), identity, lambda: NOW, settings, translator=translator())
 
 
 def fill(form: FormSession, answers: dict[str, object]) -> list[str]:

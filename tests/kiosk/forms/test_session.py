@@ -1,6 +1,7 @@
 import json
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -226,7 +227,9 @@ def test_attachments_are_kept_in_memory_and_hashed_in_the_payload() -> None:
     form.confirm()
     pages = form.attachment_pages()
     assert pages == {"GT_CHO_O_HOP_PHAP": [PAGE]}
-    (attachment,) = form.payload()["attachments"]  # type: ignore[misc]
+    attachments = form.payload()["attachments"]
+    assert isinstance(attachments, list)
+    (attachment,) = attachments
     assert attachment["pages"] == 1 and len(attachment["sha256"]) == 64
     assert "scanned page" not in repr(PAGE)
 
@@ -236,3 +239,38 @@ def test_each_field_key_is_asked_once_in_every_service() -> None:
         form = new_form(code)
         asked = fill(form, ANSWERS[code])
         assert [k for k, n in Counter(asked).items() if n > 1] == [], code
+
+
+def test_a_chip_value_that_fails_its_check_is_asked_to_be_corrected() -> None:
+    from dataclasses import replace
+
+    from tests.kiosk.forms.samples import hcmc_address
+
+    old_card = replace(IDENTITY, place_of_residence="Thôn 3, Xã Cũ, Huyện Vị Xuyên, Tỉnh Hà Giang", sex="X")
+    form = new_form("temporary_absence", identity=old_card)
+    errors = {e.field: e.message_key for e in form.next()}
+    assert errors == {"applicant.sex": "forms.choice_invalid", "applicant.address": "forms.address_province",
+                      "applicant.phone": "forms.required"}
+    address = next(f for f in form.current_step().fields if f.key == "applicant.address")
+    assert address.value["street"].startswith("Thôn 3")  # type: ignore[index]
+    assert len(address.choices) == 34 and address.wards == ()
+    assert form.set_value("applicant.address", {"province_code": 79}) is None  # ward still to come
+    ward_choices = next(f for f in form.current_step().fields if f.key == "applicant.address").wards
+    assert ward_choices and all(c.value.isdigit() for c in ward_choices)
+    form.set_value("applicant.address", hcmc_address())
+    form.set_value("applicant.sex", "M")
+    form.set_value("applicant.phone", "0912345678")
+    assert form.next() == []
+
+
+def test_form_settings_come_from_the_config_including_a_local_holidays_file(tmp_path: Path) -> None:
+    from kiosk.config import load_config
+    from kiosk.forms.session import form_settings
+
+    local = tmp_path / "holidays.yaml"
+    local.write_text("holidays:\n  - {date: 2026-11-25, name: {vi: Nghỉ, en: Day off}}\n", encoding="utf-8")
+    settings = form_settings(load_config(overrides={"catalogue": {"holidays_file": str(local)},
+                                                    "kiosk": {"agency_code": "000.00.07.H29"}}))
+    assert settings.agency_code == "000.00.07.H29"
+    assert settings.holidays is not None
+    assert settings.holidays.add_working_days(date(2026, 11, 24), 1) == date(2026, 11, 26)

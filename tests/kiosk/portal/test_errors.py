@@ -48,7 +48,11 @@ def test_conflict_on_withdraw_means_too_late() -> None:
     assert isinstance(err, WithdrawalRefusedError) and err.status == 9
 
 
-def test_payload_cannot_override_kiosk_fields() -> None:
-    item = OutgoingSubmission("id", "1.004194", {"procedure_code": "evil", "channel": "web", "form": {}}, (), 1)
-    body = build_application_body(item, "000.00.01.H26", [])
-    assert body["procedure_code"] == "1.004194" and body["channel"] == "kiosk" and body["form"] == {}
+def test_body_takes_codes_from_the_form_and_forces_the_kiosk_channel() -> None:
+    item = OutgoingSubmission("id", "1.004194", {"procedure_code": "2.000001", "channel": "web", "form": {}}, (), 1)
+    body = build_application_body(item, "000.00.01.H26", [{"component_code": "TP1", "file_id": "f-1",
+                                                            "sha256": "00"}])
+    assert body["procedure_code"] == "2.000001" and body["agency_code"] == "000.00.01.H26"
+    assert body["channel"] == "kiosk" and body["attachments"][0]["file_id"] == "f-1"
+    bare = build_application_body(OutgoingSubmission("id", "1.004194", {"form": {}}, (), 1), "A", [])
+    assert bare["procedure_code"] == "1.004194" and bare["attachments"] == []

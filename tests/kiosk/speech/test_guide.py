@@ -87,3 +87,27 @@ def test_a_card_removed_while_sending_gets_its_own_message() -> None:
     session.submission_started("k")
     session.card_removed()
     assert speaker.spoken[-1].key == "session.card_removed_while_sending"
+
+
+def test_every_prompt_the_guide_uses_is_in_the_catalogue() -> None:
+    from kiosk.i18n import load_catalogue
+    from kiosk.speech.guide import SCREEN_PROMPTS, WIPE_PROMPTS
+
+    catalogue = load_catalogue()
+    used = {*SCREEN_PROMPTS.values(), *WIPE_PROMPTS.values(), "session.card_removed_while_sending",
+            "session.submitted", "session.queued", "session.receipt", "session.inactivity_warning",
+            "session.time_extended"}
+    assert sorted(k for k in used if k not in catalogue) == []
+
+
+def test_taking_the_card_on_the_goodbye_screen_says_goodbye() -> None:
+    session, _, _, _ = new_session()
+    speaker = SilentSpeaker()
+    walk_to_steps(session)
+    session.steps_completed()
+    session.submission_started("k")
+    session.submission_completed("k", "sent", "F-1")
+    session.receipt_printed()
+    VoiceGuide(speaker).attach(session)
+    session.card_removed()
+    assert speaker.spoken[-1].key == "session.goodbye"

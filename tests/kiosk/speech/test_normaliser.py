@@ -1,14 +1,23 @@
 from __future__ import annotations
 
+import functools
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.speech.normaliser import SpeechNormaliser
 from kiosk.speech.numbers import number_vi
 
 
+@functools.cache
+def _shared() -> SpeechNormaliser:
+    return SpeechNormaliser.from_catalogue()
+
+
 @pytest.fixture(scope="module")
 def norm() -> SpeechNormaliser:
-    return SpeechNormaliser.from_catalogue()
+    return _shared()
 
 
 @pytest.mark.parametrize(("n", "words"), [
@@ -122,3 +131,10 @@ def test_every_session_prompt_normalises_to_text_without_digits(norm: SpeechNorm
             text = t.text(key, file_code="H26.01-0001", seconds=30, step=2, total=5)
             if lang == "vi":
                 assert not any(c.isdigit() for c in norm.normalise(text, lang)), key
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789 /.,:-+%đhABHYTUNDCQa", max_size=40))
+def test_no_digit_is_left_for_espeak_to_guess_in_vietnamese(text: str) -> None:
+    spoken = _shared().normalise(text, "vi")
+    assert not any(c.isdigit() for c in spoken), spoken

@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from devices.card.emulator.issuer import TestIssuer
 from devices.card.emulator.personalise import CardImage, personalise, tamper
@@ -100,8 +101,11 @@ def test_tampering_any_group_is_caught_and_named(issuer: TestIssuer, demo: CardI
     assert result.tampered_groups == (dg,)
 
 
-def test_tampered_dg13_still_parses_with_another_address(demo: CardImage) -> None:
+def test_tampered_dg1_and_dg13_still_parse_with_other_data(demo: CardImage) -> None:
     assert _identity(tamper(demo, 13)).place_of_residence != _identity(demo).place_of_residence
+    report = SecurityReport(AccessProtocol.PACE, PassiveAuthStatus.TAMPERED)
+    forged = identity_from_groups(tamper(demo, 1).files[0x0101], None, None, report)
+    assert forged.full_name == "GIA MAO"
     with pytest.raises(ValueError, match="DG3"):
         tamper(demo, 3)
 
@@ -178,3 +182,29 @@ def test_rsa_pss_issuer_personalises_a_genuine_card() -> None:
     store = TrustStore.from_certificates([issuer.csca_der])
     result = verify_passive_auth(image.files[FID_SOD], _groups(image), store, TODAY)
     assert result.status is PassiveAuthStatus.GENUINE, result.detail
+
+
+def test_photo_that_is_not_jpeg_is_a_profile_error(tmp_path: Path, issuer: TestIssuer) -> None:
+    profile = load_profile(PROFILES / "demo.toml")
+    png = tmp_path / "face.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    with pytest.raises(ProfileError, match="JPEG"):
+        personalise(replace(profile, photo_path=png), issuer)
+
+
+def test_forged_aa_and_ca_keys_pass_their_own_checks_but_fail_passive_auth(demo: CardImage) -> None:
+    from devices.card.active_auth import sign_active_auth, verify_active_auth
+
+    forged = tamper(tamper(demo, 15), 14)
+    assert forged.aa_private_key is not demo.aa_private_key
+    assert forged.ca_private_key is not demo.ca_private_key
+    challenge = b"\x01" * 8
+    assert forged.aa_private_key is not None
+    assert verify_active_auth(forged.files[0x010F], challenge, sign_active_auth(forged.aa_private_key, challenge))
+    ca_keys = [i for i in parse_dg14(forged.files[0x010E]) if isinstance(i, ChipAuthenticationPublicKeyInfo)]
+    assert forged.ca_private_key is not None
+    assert ca_keys[0].public_key_der == forged.ca_private_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    result = verify_passive_auth(forged.files[FID_SOD], _groups(forged), None, TODAY)
+    assert result.tampered_groups == (14, 15)

@@ -50,7 +50,7 @@ def test_unknown_field_numbers_and_stray_objects_are_kept() -> None:
 
 def test_printable_strings_and_entries_directly_inside_6d() -> None:
     entry = encode_constructed(0x30, encode_tlv(0x02, b"\x01"), encode_tlv(0x13, b"079092004321"))
-    sex = encode_constructed(0x30, encode_tlv(0x02, b"\x04"), encode_tlv(0x0C, "Nam".encode()))
+    sex = encode_constructed(0x30, encode_tlv(0x02, b"\x04"), encode_tlv(0x0C, b"Nam"))
     dg13 = parse_dg13(encode_constructed(0x6D, entry, sex))
     assert dg13.id_number == "079092004321"
     assert dg13.sex == "M"
@@ -85,3 +85,12 @@ def test_repr_hides_personal_data() -> None:
     dg13 = parse_dg13(build_dg13(FIELDS))
     assert "Hương" not in repr(dg13)
     assert "001190012345" not in str(dg13)
+
+
+def test_decomposed_diacritics_are_normalised() -> None:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Nữ")
+    dg13 = parse_dg13(build_dg13({4: [decomposed], 12: [unicodedata.normalize("NFD", NO_EXPIRY_TEXT)]}))
+    assert dg13.sex == "F"
+    assert dg13.has_no_expiry

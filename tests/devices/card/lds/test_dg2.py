@@ -18,6 +18,7 @@ def _jpeg() -> bytes:
 
 def _jp2() -> bytes:
     image = cv2.imdecode(np.frombuffer(_jpeg(), np.uint8), cv2.IMREAD_COLOR)
+    assert image is not None
     ok, data = cv2.imencode(".jp2", cv2.resize(image, (120, 160)))
     assert ok
     return bytes(data.tobytes())
@@ -36,6 +37,7 @@ def test_jpeg2000_portrait_round_trips_and_decodes(container: str) -> None:
     parsed = parse_dg2(build_dg2(photo, container))  # type: ignore[arg-type]
     assert (parsed.format, parsed.width, parsed.height) == ("jpeg2000", 120, 160)
     decoded = cv2.imdecode(np.frombuffer(parsed.data, np.uint8), cv2.IMREAD_COLOR)
+    assert decoded is not None
     assert decoded.shape[:2] == (160, 120)
 
 

@@ -123,3 +123,12 @@ def test_repr_hides_personal_data() -> None:
     mrz = parse_mrz("\n".join(TD1))
     assert "ERIKSSON" not in repr(mrz)
     assert "D2314" not in str(mrz)
+
+
+def test_unknown_dates_filled_with_fillers_are_accepted() -> None:
+    two = "<<<<<<<F<<<<<<<UTO<<<<<<<<<<<"
+    composite = TD1[0][5:30] + "<<<<<<<" + "<<<<<<<" + "<<<<<<<<<<<"
+    from devices.card.lds.check_digit import check_digit
+
+    mrz = parse_mrz(TD1[0] + two + check_digit(composite) + TD1[2])
+    assert mrz.date_of_birth == "<<<<<<" and expiry_date(mrz.date_of_expiry) is None

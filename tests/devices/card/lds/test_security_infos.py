@@ -11,6 +11,7 @@ from devices.card.lds.security_infos import (
     ChipAuthenticationInfo,
     ChipAuthenticationPublicKeyInfo,
     PaceInfo,
+    SecurityInfo,
     UnknownSecurityInfo,
     build_card_access,
     build_security_infos,
@@ -25,15 +26,17 @@ def test_card_access_for_brainpool_p256_matches_the_icao_encoding() -> None:
     assert data == bytes.fromhex("31143012060A04007F0007020204020202010202010D")
     (info,) = parse_security_infos(data)
     assert isinstance(info, PaceInfo)
-    assert (info.mapping, info.cipher, info.curve, info.version) == ("ECDH-GM", "AES-CBC-CMAC-128", "brainpoolP256r1", 2)
+    assert (info.mapping, info.cipher, info.version) == ("ECDH-GM", "AES-CBC-CMAC-128", 2)
+    assert info.curve == "brainpoolP256r1"
 
 
 def test_dg14_round_trip_keeps_every_kind_and_unknowns() -> None:
     spki = ec.generate_private_key(ec.BrainpoolP256R1()).public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    unknown = UnknownSecurityInfo("0.4.0.127.0.7.2.2.2", bytes.fromhex("300D06080400 7F00070202 02020101".replace(" ", "")))
-    infos = [
+    terminal_auth = bytes.fromhex("300D060804007F0007020202020101")
+    unknown = UnknownSecurityInfo("0.4.0.127.0.7.2.2.2", terminal_auth)
+    infos: list[SecurityInfo] = [
         ChipAuthenticationInfo(ca_oid("ECDH", "AES-CBC-CMAC-256"), 1, 7),
         ChipAuthenticationPublicKeyInfo(ID_PK_ECDH, spki, 7),
         ActiveAuthenticationInfo(ID_AA, 1, "1.2.840.10045.4.3.2"),

@@ -1,0 +1,118 @@
+"""Technician and manager views: device tests, queue state, statistics, the configuration as loaded.
+
+services.md §5.6 (technician mode: health of reader, camera, printer, network; test print; logs without personal
+data) and the staff dashboard (counts by procedure and status). Every function returns plain text lines or
+(label, value) pairs for the technician screen; none returns a citizen's data — the queue statistics are counts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from typing import Any
+
+SECRET_WORDS = ("pin", "key", "secret", "password", "token", "cert", "operator")
+
+
+def run_check(kiosk: Any, name: str) -> tuple[bool, str]:
+    checks: dict[str, Callable[[Any], tuple[bool, str]]] = {
+        "reader": _reader, "camera": _camera, "printer": _printer, "portal": _portal, "speech": _speech}
+    return checks[name](kiosk)
+
+
+def _reader(kiosk: Any) -> tuple[bool, str]:
+    readers = kiosk.card_reader.readers()
+    if not readers:
+        return False, "no reader"
+    return True, ", ".join(f"{r.name} (card: {'yes' if r.card_present else 'no'})" for r in readers)
+
+
+def _camera(kiosk: Any) -> tuple[bool, str]:
+    camera = kiosk.camera
+    camera.start()
+    try:
+        started = time.monotonic()
+        frames = 0
+        while frames < 10 and time.monotonic() - started < 3.0:
+            camera.read()
+            frames += 1
+        fps = frames / max(1e-6, time.monotonic() - started)
+    finally:
+        camera.stop()
+    return frames > 0, f"{camera.width}x{camera.height}, {frames} frames, {fps:.0f} fps"
+
+
+def _printer(kiosk: Any) -> tuple[bool, str]:
+    from kiosk.printouts import print_help_slip
+
+    status = kiosk.printer.status()
+    result = print_help_slip(kiosk, "ui.tech_test_page", "vi")
+    return True, f"{kiosk.printer.name}: {status.value}, test page {result.bytes_sent} bytes"
+
+
+def _portal(kiosk: Any) -> tuple[bool, str]:
+    import requests
+
+    base = kiosk.config.portal.base_url.rstrip("/")
+    started = time.monotonic()
+    try:
+        answer = requests.get(f"{base}/v1/health", timeout=(kiosk.config.portal.connect_timeout_s, 5.0))
+    except requests.RequestException as exc:
+        return False, f"{base}: {type(exc).__name__}"
+    ms = (time.monotonic() - started) * 1000
+    return answer.status_code < 500, f"{base}: HTTP {answer.status_code} in {ms:.0f} ms"
+
+
+def _speech(kiosk: Any) -> tuple[bool, str]:
+    kiosk.speak("ui.tech_check_speech", "vi")
+    return True, f"{type(kiosk.speaker).__name__}, volume {kiosk.speaker.volume}"
+
+
+def queue_summary(kiosk: Any) -> list[tuple[str, str]]:
+    progress = kiosk.submissions.progress()
+    up = not getattr(progress, "breaker_open", False)
+    return [
+        ("queue_waiting", str(getattr(progress, "queued", "?"))),
+        ("queue_sending", str(getattr(progress, "sending", "?"))),
+        ("queue_accepted", str(getattr(progress, "accepted", "?"))),
+        ("queue_rejected", str(getattr(progress, "rejected", "?"))),
+        ("queue_portal", kiosk.translate("ui.queue_portal_up" if up else "ui.queue_portal_down", "vi")),
+    ]
+
+
+def statistics(kiosk: Any, language: str) -> list[tuple[str, str]]:
+    from kiosk.stats import compute_statistics
+
+    result = compute_statistics(kiosk.submissions.queue)
+    lines: list[tuple[str, str]] = [("total", str(result.total))]
+    for code, count in result.by_service.items():
+        try:
+            name = kiosk.catalogue.get(code).name.get(language)
+        except KeyError:
+            name = code
+        lines.append((name, str(count)))
+    lines += [(f"state {state}", str(count)) for state, count in result.by_state.items()]
+    lines += [(kiosk.translate(f"queue.status_{status}", language) if _has(kiosk, f"queue.status_{status}")
+               else f"status {status}", str(count)) for status, count in result.by_portal_status.items()]
+    lines.append(("waiting", str(result.waiting)))
+    return lines
+
+
+def _has(kiosk: Any, key: str) -> bool:
+    return bool(kiosk.translator.has(key))
+
+
+def config_lines(config: Any, prefix: str = "") -> list[str]:
+    """Every setting as `section.key = value`, with secrets (PIN hashes, keys) shown only as set / not set."""
+    lines: list[str] = []
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        key = f"{prefix}{f.name}"
+        if dataclasses.is_dataclass(value):
+            lines += config_lines(value, f"{key}.")
+        elif any(word in f.name for word in SECRET_WORDS) or f.name == "volunteers":
+            lines.append(f"{key} = {'(set)' if value else '(not set)'}")
+        else:
+            lines.append(f"{key} = {value}")
+    return lines

@@ -1,0 +1,126 @@
+"""A hospital check-in shaped like a form, so the kiosk's one journey (steps → review → submit → print) carries it.
+
+The patient confirms the chip's details (the catalogue's form steps), then picks a clinic as one more step; "send"
+runs the insurance check and takes a number (kiosk.hospital, services.md §2); the printed document is the exam slip
+(or a reception-counter ticket saying why, when the insurance check says anything but "valid").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.forms.session import FormSession
+from kiosk.forms.views import ChoiceView, FieldError, FieldView, StepView
+from kiosk.i18n import Language, Translator
+
+SPECIALTY = "specialty"
+
+
+@dataclass(frozen=True)
+class TicketOutcome:
+    """Shaped like `SubmitOutcome` so the submit screen treats both alike; the number is the "file code"."""
+
+    kind: str
+    submission_id: str
+    message_key: str
+    file_code: str
+    due_at: str | None = None
+    counter: bool = False
+
+
+class HospitalVisit:
+    def __init__(self, checkin: Any, form: FormSession, catalogue: dict[str, dict[str, str]]) -> None:
+        self.checkin = checkin
+        self.form = form
+        self.service = form.service
+        self._tr = Translator(language=form.language, catalogue=catalogue)
+        self.specialty = ""
+        self._picked = False
+        self.ticket: Any = None
+        self.decision: Any = None
+
+    # ---- the form's face -----------------------------------------------------------------------------------
+    @property
+    def language(self) -> Language:
+        return self.form.language
+
+    def set_language(self, language: Language) -> None:
+        self.form.set_language(language)
+        self._tr.language = language
+
+    def identity(self) -> Any:
+        return self.form.identity()
+
+    @property
+    def at_review(self) -> bool:
+        return self.form.at_review and self._picked
+
+    def current_step(self) -> StepView:
+        if not self.form.at_review:
+            view = self.form.current_step()
+            return StepView(view.id, view.title, view.fields, view.index, view.count + 1, False, view.part_name)
+        lang = self.language
+        choices = tuple(ChoiceView(s.code, s.name.get(lang)) for s in self.checkin.specialties.clinics)
+        label = next((c.label for c in choices if c.value == self.specialty), "")
+        field = FieldView(key=SPECIALTY, type="choice", label=self._tr.text("ui.hospital_specialty"), help="",
+                          required=True, value=self.specialty or None, display=label, choices=choices)
+        count = self.form.step_count + 1
+        return StepView(SPECIALTY, self._tr.text("ui.hospital_specialty"), (field,), count, count, True)
+
+    def set_value(self, key: str, raw: object) -> FieldError | None:
+        if key == SPECIALTY:
+            self.specialty = str(raw or "")
+            return None
+        return self.form.set_value(key, raw)
+
+    def next(self) -> list[FieldError]:
+        if not self.form.at_review:
+            return self.form.next()
+        if not self.specialty:
+            return [FieldError(SPECIALTY, "forms.required", self._tr.text("forms.required"))]
+        self._picked = True
+        return []
+
+    def back(self) -> bool:
+        if self._picked:
+            self._picked = False
+            return True
+        return self.form.back()
+
+    def review_sentences(self, lang: Language | None = None) -> list[str]:
+        language = lang or self.language
+        sentences = list(self.form.review_sentences(language))
+        if self.specialty:
+            name = self.checkin.specialties.get(self.specialty).name.get(language)
+            tr = Translator(language=language, catalogue=self._tr.catalogue)
+            sentences.append(tr.text("ui.hospital_review_specialty", name=name))
+        return sentences
+
+    def confirm(self) -> None:
+        self.form.confirm()
+
+    # ---- check-in ------------------------------------------------------------------------------------------
+    def issue(self, submission_id: str) -> TicketOutcome:
+        identity = self.identity()
+        self.decision = self.checkin.check_insurance(identity)
+        self.ticket = self.checkin.issue_ticket(identity, self.specialty, self.decision)
+        counter = self.ticket.specialty.code == self.checkin.specialties.counter.code
+        return TicketOutcome("sent", submission_id, self.decision.message_key, self.ticket.queue_number,
+                             counter=counter)
+
+    def ticket_document(self, config: Any, language: str) -> Any:
+        from kiosk.hospital.ticket import to_queue_ticket_data
+        from kiosk.printouts import issuer_for
+        from printing.ticket import render_queue_ticket
+
+        lang: Language = "en" if language == "en" else "vi"
+        data = to_queue_ticket_data(self.ticket, issuer_for(config, config.hospital.hospital_name), lang)
+        return render_queue_ticket(data, config.printer.paper)
+
+    def wipe(self) -> None:
+        self.form.wipe()
+        self.specialty = ""
+        self._picked = False
+        self.ticket = None
+        self.decision = None

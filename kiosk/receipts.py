@@ -1,0 +1,201 @@
+"""What the kiosk prints and how it prints it again: receipt, hospital ticket and help slip data built from
+the session, the catalogue and the submission queue, handed to whichever `Printer` the composition root chose.
+
+A failed print loses nothing: everything a receipt needs is in the queue record (`ReceiptFacts`, kept encrypted
+by offline_cache), so `reprint` rebuilds the same receipt from the submission ID at any later time, on any
+printer. Document wording lives in printing/labels.py; people-facing messages in kiosk/i18n/printer.toml.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Protocol
+
+from devices.printer import Printer, PrintJob, PrintResult
+from kiosk.config import KioskConfig
+from offline_cache import ReceiptFacts, SubmissionRecord
+from printing import (
+    HelpSlipData,
+    Issuer,
+    QueueTicketData,
+    ReceiptData,
+    ReceivedDocument,
+    RenderedDocument,
+    render_help_slip,
+    render_queue_ticket,
+    render_receipt,
+)
+from printing.documents import DeliveryChannel
+from printing.labels import Language
+
+log = logging.getLogger(__name__)
+
+# Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact.
+VIETNAM_TIME = timezone(timedelta(hours=7))
+_DELIVERY: dict[str, DeliveryChannel] = {"counter": "counter", "post": "post", "online": "online"}
+
+
+class RecordSource(Protocol):
+    """Anything that hands out a queue record by submission ID (SubmissionService or the queue itself)."""
+
+    def get(self, submission_id: str) -> SubmissionRecord: ...
+
+
+def issuer_for(config: KioskConfig, *, hospital: bool = False) -> Issuer:
+    identity = config.kiosk
+    return Issuer(agency_name=config.hospital.hospital_name if hospital else identity.ward_name,
+                  kiosk_id=identity.kiosk_id, hotline=identity.hotline, agency_code=identity.agency_code)
+
+
+def local_time(epoch_s: float) -> datetime:
+    return datetime.fromtimestamp(epoch_s, VIETNAM_TIME).replace(tzinfo=None)
+
+
+def parse_due(due_at: str | None) -> datetime | date | None:
+    """The portal's ISO-8601 due date (`2026-11-28`, or with a time and +07:00) as local wall-clock time."""
+    if not due_at:
+        return None
+    try:
+        if len(due_at) == 10:
+            return date.fromisoformat(due_at)
+        moment = datetime.fromisoformat(due_at)
+    except ValueError:
+        log.warning("unreadable due date from the portal; printed without it")
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(VIETNAM_TIME).replace(tzinfo=None)
+    return moment
+
+
+def receipt_from_facts(config: KioskConfig, facts: ReceiptFacts, *, submission_id: str, file_code: str | None,
+                       due_at: str | None, applicant_name: str = "", service: Any = None,
+                       documents: Iterable[ReceivedDocument] = (), delivery: str = "counter",
+                       language: Language = "vi", received_at: datetime | None = None,
+                       estimated_appointment: date | None = None) -> ReceiptData:
+    """One receipt from what the queue keeps; `service` (a catalogue ServiceSpec) adds names and processing time.
+
+    Without a portal file code yet, the queue's submission ID is printed as a temporary reference.
+    """
+    name = facts.service_name or (service.name.vi if service is not None else facts.service_code)
+    procedure_code = service.main.procedure_code if service is not None else facts.service_code
+    return ReceiptData(
+        issuer=issuer_for(config), file_code=file_code or submission_id, procedure_code=procedure_code,
+        procedure_name=name, applicant_name=applicant_name or str(getattr(facts, "applicant_name", "") or ""),
+        id_number=facts.masked_id, received_at=received_at or local_time(facts.received_at),
+        appointment_at=parse_due(due_at) or estimated_appointment,
+        processing_days=service.processing_working_days if service is not None else None,
+        documents=tuple(documents), delivery=_DELIVERY.get(delivery, "counter"),
+        pending_upload=file_code is None, language=language)
+
+
+def render_for_config(config: KioskConfig, data: ReceiptData | QueueTicketData | HelpSlipData) -> RenderedDocument:
+    paper = config.printer.paper
+    if isinstance(data, ReceiptData):
+        return render_receipt(data, paper)
+    if isinstance(data, QueueTicketData):
+        return render_queue_ticket(data, paper)
+    return render_help_slip(data, paper)
+
+
+def print_document(printer: Printer, document: RenderedDocument) -> PrintResult:
+    """Send one rendered document; `PrinterError`s (with their message keys) go to the caller untouched."""
+    return printer.print(PrintJob(pdf=document.pdf, title=document.title, page_width_mm=document.page_width_mm,
+                                  page_height_mm=document.page_height_mm))
+
+
+def reprint(printer: Printer, config: KioskConfig, records: RecordSource, submission_id: str, *,
+            catalogue: Any = None, language: Language = "vi") -> PrintResult:
+    """Print a submission's receipt again from its queue record (raises the queue's SubmissionNotFoundError)."""
+    record = records.get(submission_id)
+    service = _service(catalogue, record.service_code)
+    data = receipt_from_facts(config, record.receipt, submission_id=record.submission_id,
+                              file_code=record.file_code, due_at=record.due_at or record.receipt.due_at,
+                              service=service, delivery=_default_delivery(service), language=language)
+    return print_document(printer, render_for_config(config, data))
+
+
+# ---- called by the UI through kiosk.operations ------------------------------------------------------------
+
+def print_for_outcome(kiosk: Any, form: Any, outcome: Any, language: str) -> PrintResult:
+    """The receipt right after submitting (`outcome` is a SubmitOutcome). A refused submission gets a help slip
+    instead, so the citizen can take it to the counter."""
+    lang: Language = "en" if language == "en" else "vi"
+    config: KioskConfig = kiosk.config
+    if hasattr(form, "ticket_document"):  # a hospital visit prints its exam ticket instead of a receipt
+        return print_document(kiosk.printer, form.ticket_document(config, lang))
+    service = getattr(form, "service", None)
+    if outcome.kind == "rejected":
+        reason = kiosk.translate("printer.help_reason_rejected", "vi")
+        return _print_help(kiosk, reason, str(outcome.message_key), service, reference=outcome.submission_id,
+                           language=lang)
+    identity = form.identity() if form is not None else None
+    values = form.values() if form is not None else {}
+    delivery = str(values.get("delivery.method") or _default_delivery(service))
+    data = receipt_from_facts(
+        config, outcome.receipt, submission_id=outcome.submission_id, file_code=outcome.file_code,
+        due_at=outcome.due_at, applicant_name=identity.full_name if identity is not None else "", service=service,
+        documents=_documents(form), delivery=delivery, language=lang, received_at=kiosk.now(),
+        estimated_appointment=form.appointment_date() if form is not None and outcome.file_code is None else None)
+    return print_document(kiosk.printer, render_for_config(config, data))
+
+
+def print_help_slip(kiosk: Any, reason_key: str | None, language: str) -> PrintResult:
+    """A slip for the counter about the current visit; `reason_key` is the message key of what went wrong.
+
+    The reference is the file's queue ID when there is one, else the start of the session hash, which the
+    audit log records, so staff can find the visit without any personal data on the slip."""
+    lang: Language = "en" if language == "en" else "vi"
+    session = kiosk.session
+    key = reason_key or "printer.help_reason_generic"
+    service = _service(kiosk.catalogue, session.service_code)
+    reference = session.submission_key or session.file_code or str(getattr(session, "session_hash", ""))[:8]
+    return _print_help(kiosk, kiosk.translate(key, "vi"), key, service, reference=reference, language=lang)
+
+
+def _print_help(kiosk: Any, reason: str, reason_code: str, service: Any, *, reference: str,
+                language: Language) -> PrintResult:
+    config: KioskConfig = kiosk.config
+    data = HelpSlipData(issuer=issuer_for(config), reason=reason, reason_code=reason_code,
+                        service_name=service.name.vi if service is not None else "", occurred_at=kiosk.now(),
+                        reference=reference, language=language)
+    return print_document(kiosk.printer, render_for_config(config, data))
+
+
+def _service(catalogue: Any, code: str) -> Any:
+    if catalogue is None or not code:
+        return None
+    try:
+        return catalogue.get(code)
+    except KeyError:
+        return None
+
+
+def _default_delivery(service: Any) -> str:
+    methods = getattr(service, "delivery_methods", ()) or ("counter",)
+    return "counter" if "counter" in methods else str(methods[0])
+
+
+def _documents(form: Any) -> list[ReceivedDocument]:
+    """Each attachment field the citizen filled, by its Vietnamese label, with the number of pages."""
+    if form is None:
+        return []
+    documents: list[ReceivedDocument] = []
+    values = form.values()
+    for spec in form.service.all_fields():
+        pages = values.get(spec.key) if spec.type == "attachment" else None
+        if pages:
+            documents.append(ReceivedDocument(spec.label.vi, len(pages) if isinstance(pages, list) else 1))
+    return documents
+
+
+def sample_receipt(config: KioskConfig, now: datetime) -> ReceiptData:
+    """The test page technicians print: every field filled, with names that exercise Vietnamese letters."""
+    return ReceiptData(
+        issuer=issuer_for(config), file_code=f"{config.kiosk.agency_code}-{now:%y%m%d}-0000",
+        procedure_code="1.004227", procedure_name="Đăng ký tạm trú", applicant_name="Nguyễn Thị Hương",
+        id_number="000000000000", received_at=now, appointment_at=(now + timedelta(days=3)).replace(
+            hour=14, minute=0, second=0, microsecond=0),
+        processing_days=3, documents=(ReceivedDocument("Tờ khai thay đổi thông tin cư trú (CT01)", 1),),
+        delivery="counter")

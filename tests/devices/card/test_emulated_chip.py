@@ -1,0 +1,83 @@
+"""The emulated chip answers like an eMRTD chip: right status words, sessions dropped on SM errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from devices.card.access_keys import from_details
+from devices.card.apdu import CommandApdu, ResponseApdu
+from devices.card.bac import perform_bac
+from devices.card.emulator.chip import EmulatedChip
+from devices.card.emulator.inprocess import InProcessChannel
+from devices.card.emulator.personalise import CardImage
+from devices.card.errors import SecureMessagingError
+from devices.card.file_reader import FileReader
+from devices.card.secure_messaging import SecureMessagingTransport, wrap_command
+from devices.card.transport import ApduTransport
+
+AID = bytes.fromhex("A0000002471001")
+
+
+def _sw(chip: EmulatedChip, command: CommandApdu) -> int:
+    return ResponseApdu.from_bytes(chip.process(command.to_bytes())).sw
+
+
+def _bac(image: CardImage) -> tuple[EmulatedChip, SecureMessagingTransport]:
+    chip = EmulatedChip(image)
+    transport = ApduTransport(InProcessChannel(chip))
+    transport.transmit(CommandApdu(0, 0xA4, 4, 0x0C, AID))
+    key = from_details(image.mrz_info[:9], image.mrz_info[10:16], image.mrz_info[17:23])
+    return chip, SecureMessagingTransport(transport, perform_bac(transport, key.mrz_info))
+
+
+def test_status_words_before_access_control(bac_image: CardImage) -> None:
+    chip = EmulatedChip(bac_image)
+    assert _sw(chip, CommandApdu(0, 0xA4, 4, 0x0C, b"\xa0\x00")) == 0x6A82
+    assert _sw(chip, CommandApdu(0, 0xA4, 4, 0x0C, AID)) == 0x9000
+    assert _sw(chip, CommandApdu(0, 0xA4, 2, 0x0C, b"\x01\x01")) == 0x6982
+    assert _sw(chip, CommandApdu(0, 0xB0, 0x81, 0, b"", 4)) == 0x6982
+    assert _sw(chip, CommandApdu(0, 0x82, 0, 0, bytes(40), 40)) == 0x6982  # no challenge asked for
+    assert _sw(chip, CommandApdu(0, 0x84, 0, 0, b"", 8)) == 0x9000
+    assert _sw(chip, CommandApdu(0, 0x82, 0, 0, bytes(40), 40)) == 0x6982  # wrong cryptogram
+    assert _sw(chip, CommandApdu(0, 0xCA, 0, 0, b"", 4)) == 0x6D00
+    assert _sw(chip, CommandApdu(0x0C, 0xB0, 0, 0, b"\x8e\x08" + bytes(8), 256)) == 0x6988
+    assert chip.process(bytes.fromhex("00B081000000")) == bytes.fromhex("6700")  # extended on a short chip
+
+
+def test_bad_mac_ends_the_session(bac_image: CardImage) -> None:
+    chip, secure = _bac(bac_image)
+    assert FileReader(secure).read(0x011E) is not None
+    forged = wrap_command(secure.session, CommandApdu(0, 0xB0, 0x81, 0, b"", 4))
+    tampered = CommandApdu(forged.cla, forged.ins, forged.p1, forged.p2, forged.data[:-1] + b"\x00", forged.ne)
+    assert _sw(chip, tampered) == 0x6988
+    assert not chip.authenticated
+    with pytest.raises(SecureMessagingError):
+        secure.transmit(CommandApdu(0, 0xB0, 0x81, 0, b"", 4))
+
+
+def test_missing_file_and_offsets(bac_image: CardImage) -> None:
+    _, secure = _bac(bac_image)
+    reader = FileReader(secure)
+    assert reader.read(0x0105) is None
+    dg1 = reader.read(0x0101)
+    assert dg1 is not None and dg1[0] == 0x61
+    beyond = secure.transmit(CommandApdu(0, 0xB0, 0x10, 0x00, b"", 4))
+    assert beyond.sw == 0x6B00
+
+
+def test_odd_ins_read_binary_returns_the_same_bytes(bac_image: CardImage) -> None:
+    _, secure = _bac(bac_image)
+    reader = FileReader(secure)
+    dg2 = reader.read(0x0102)
+    assert dg2 is not None
+    tail = reader._read_odd(100, 50, 0x0102)
+    assert tail == dg2[100:150]
+
+
+def test_short_reads_use_the_largest_le_the_envelope_allows(bac_image: CardImage) -> None:
+    chip, secure = _bac(bac_image)
+    before = secure.apdu_count
+    dg2 = FileReader(secure).read(0x0102)
+    assert dg2 is not None
+    assert secure.apdu_count - before == -(-len(dg2) // 0xE7)
+    assert chip.authenticated

@@ -1,0 +1,82 @@
+"""Whole citizen journeys, tapped through the real window on simulated devices and the portal simulator.
+
+Each ends with a printed PDF whose QR code is read back (pdftoppm → zxing-cpp) and checked against what the
+portal or the hospital queue actually recorded.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.session_events import SessionState
+from printing.qr_payload import decode
+from ui.demo import citizen_journey
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) is not installed")
+
+
+def read_qr(pdf: Path, tmp_path: Path) -> str:
+    import cv2
+    import zxingcpp
+
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
+    image = cv2.imread(str(tmp_path / "page.png"))
+    found = [r for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    assert found, "no QR code on the printed page"
+    return str(found[0].text)
+
+
+def test_id_confirmation_journey_prints_a_receipt_whose_qr_names_the_portal_file(make_kiosk: Any,
+                                                                                  tmp_path: Path) -> None:
+    driver = make_kiosk()
+    receipt = citizen_journey(driver, "id_confirmation", {"purpose": "bank", "applicant.phone": "0912345678"})
+    assert receipt is not None and receipt.exists()
+    applications = driver.kiosk.portal_simulator.applications()
+    assert len(applications) == 1
+    payload = decode(read_qr(receipt, tmp_path))
+    assert payload.kind == "receipt"
+    assert payload.file_code == applications[0]["dossier_code"]
+    assert payload.masked_id.endswith("2345")  # the demo card's ID, masked to its last four digits
+    assert driver.kiosk.session.state is SessionState.IDLE
+    assert not driver.kiosk.session.holds_citizen_data()
+
+
+def test_hospital_checkin_journey_prints_a_numbered_exam_slip(make_kiosk: Any, tmp_path: Path) -> None:
+    driver = make_kiosk()
+    clinic = driver.kiosk.hospital.specialties.clinics[0]
+    slip = citizen_journey(driver, "hospital_checkin", {"specialty": clinic.code})
+    assert slip is not None and slip.exists()
+    payload = decode(read_qr(slip, tmp_path))
+    assert payload.kind == "ticket"
+    assert payload.file_code.endswith("0001")  # the first number of the day for that clinic
+
+
+def test_combined_birth_service_journey_types_the_baby_name_in_telex_and_sends_it(make_kiosk: Any,
+                                                                                   tmp_path: Path) -> None:
+    driver = make_kiosk()
+    answers = {
+        "applicant.phone": "0912345678",
+        "applicant.address": ("ha noi", "ngoc ha", "So 12 ngo 34"),
+        "child.full_name": "nguyeenx minh an",
+        "child.date_of_birth": date(2026, 2, 20),
+        "child.birth_place": "Benh vien Phu san Ha Noi",
+        "birth_certificate.number": "CS2026000123",
+        "other_parent.full_name": "le minh quaan",
+        "other_parent.date_of_birth": date(1988, 5, 10),
+        "other_parent.id_number": "001088123456",
+        "head.full_name": "nguyeenx thij thanh huwowng",
+    }
+    receipt = citizen_journey(driver, "birth_combined", answers, telex=True)
+    assert receipt is not None
+    applications = driver.kiosk.portal_simulator.applications()
+    assert len(applications) == 1
+    body = str(applications[0])
+    assert "Nguyễn Minh An" in body  # typed as Telex letters on the on-screen keyboard
+    payload = decode(read_qr(receipt, tmp_path))
+    assert payload.file_code == applications[0]["dossier_code"]

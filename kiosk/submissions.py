@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from kiosk.config import KioskConfig
 from kiosk.portal.client import PortalClient, Timeout
@@ -45,6 +45,7 @@ from offline_cache import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 FIRST_TRY_TIMEOUT: Timeout = (2.0, 5.0)
 FIRST_TRY_RETRY_S = 5.0
 
@@ -141,14 +142,8 @@ class SubmissionService:
         receipt = ReceiptFacts(service_code=service_code, masked_id=masked_id(applicant_id_last4),
                                id_last4=applicant_id_last4[-4:], received_at=self._clock(),
                                service_name=service_name)
-        try:
-            self.queue.enqueue(service_code, clean, receipt, attachments, submission_id=sid, claim=True)
-        except QueueCorruptedError:
-            # Set the damaged file aside (what reads is salvaged), then save into the fresh one; a second
-            # failure goes up to the UI as a clear error.
-            log.error("queue damaged at submit; repairing")
-            self.queue.repair()
-            self.queue.enqueue(service_code, clean, receipt, attachments, submission_id=sid, claim=True)
+        self._repairing(lambda: self.queue.enqueue(service_code, clean, receipt, attachments, submission_id=sid,
+                                                   claim=True))
         if self.worker is not None and not self.worker.breaker.allows():
             # The portal is known to be down: answer "saved" at once instead of making the citizen wait out a
             # timeout; the worker's next probe will find out when it is back.
@@ -172,6 +167,17 @@ class SubmissionService:
         record = self.queue.get(sid)
         return SubmitOutcome("sent", sid, "queue.sent", record.receipt, file_code=delivered.file_code,
                              due_at=delivered.due_at)
+
+    def _repairing(self, action: Callable[[], T]) -> T:
+        """Run a queue action; if the file turns out damaged, set it aside (what reads is salvaged into a
+        fresh file, see `SqliteSubmissionQueue.repair`) and run it once more. A second failure goes up as a
+        `QueueError` whose message key the UI shows."""
+        try:
+            return action()
+        except QueueCorruptedError:
+            log.error("queue file damaged; setting it aside and salvaging")
+            self.queue.repair()
+            return action()
 
     def _leave_queued(self, sid: str, receipt: ReceiptFacts, reason: str, retry_after_s: float | None) -> SubmitOutcome:
         self.queue.mark_deferred(sid, reason, self._clock() + max(self.first_retry_s, retry_after_s or 0.0))
@@ -260,12 +266,13 @@ class SubmissionService:
 
     def progress(self) -> SyncProgress:
         if self.worker is not None:
-            return self.worker.progress()
-        counts = self.queue.counts()
+            worker = self.worker
+            return self._repairing(worker.progress)
+        counts = self._repairing(self.queue.counts)
         return SyncProgress(counts[SubmissionState.QUEUED], counts[SubmissionState.SENDING],
                             counts[SubmissionState.ACCEPTED], counts[SubmissionState.REJECTED], True,
                             None, None, None, self.queue.next_due_at())
 
     def record(self, submission_id: str) -> SubmissionRecord:
         """Everything a receipt reprint needs: `record(...).receipt` (file code, due date, masked ID, times)."""
-        return self.queue.get(submission_id)
+        return self._repairing(lambda: self.queue.get(submission_id))

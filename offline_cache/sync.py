@@ -197,7 +197,11 @@ class SyncWorker:
                 self._last_error = "queue.storage_error"
                 sent = 0
             if sent == 0:
-                self._wake.wait(self._idle_wait())
+                try:
+                    wait = self._idle_wait()
+                except QueueError:
+                    wait = self.policy.idle_poll_s
+                self._wake.wait(wait)
                 self._wake.clear()
 
     def _apply_retention(self) -> None:
@@ -227,21 +231,27 @@ class SyncWorker:
             return 0
         probing = self.breaker.is_open
         batch = self.queue.claim_due(1 if probing else self.policy.batch_size)
-        tried = 0
-        for n, item in enumerate(batch):
-            if self._stop.is_set() or not self.breaker.allows():
-                self.queue.release([i.submission_id for i in batch[n:]])
-                break
-            delay = self._limiter.wait_time()
-            while delay > 0:
-                if self._stop.wait(delay):
-                    self.queue.release([i.submission_id for i in batch[n:]])
-                    return tried
+        done = 0
+        try:
+            for item in batch:
+                if self._stop.is_set() or not self.breaker.allows():
+                    break
                 delay = self._limiter.wait_time()
-            self.settle(item, self._send(item))
-            tried += 1
+                while delay > 0 and not self._stop.wait(delay):
+                    delay = self._limiter.wait_time()
+                if self._stop.is_set():
+                    break
+                self.settle(item, self._send(item))
+                done += 1
+        finally:
+            # Rows claimed but not settled (stopping, breaker opened, or a write failed) go back in line at
+            # once; one that was sent but not recorded is re-sent under the same key and replayed.
+            leftover = [i.submission_id for i in batch[done:]]
+            if leftover:
+                with contextlib.suppress(QueueError):
+                    self.queue.release(leftover)
         self._report()
-        return tried
+        return done
 
     def _send(self, item: OutgoingSubmission) -> SendResult:
         self._last_attempt = self._clock()

@@ -47,7 +47,8 @@ def _verify_rsa(key: rsa.RSAPublicKey, challenge: bytes, signature: bytes) -> bo
     numbers = key.public_numbers()
     size = (numbers.n.bit_length() + 7) // 8
     value = int.from_bytes(signature, "big")
-    if len(signature) != size or value >= numbers.n:
+    # A chip may drop leading zero bytes; the integer is what counts, as long as it is below the modulus.
+    if not signature or len(signature) > size or value >= numbers.n:
         return False
     recovered = pow(value, numbers.e, numbers.n).to_bytes(size, "big")
     if recovered[-1] == 0xBC:

@@ -19,6 +19,8 @@ HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha512": hashes.SHA512,
 }
 
+ID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
+
 CHECK_ERRORS: tuple[type[Exception], ...] = (*ASN1_ERRORS, UnsupportedAlgorithmError)
 
 __all__ = [
@@ -42,10 +44,13 @@ def verify_signature(
     digest_fallback: str | None = None,
 ) -> bool:
     """True when `signature` over `data` verifies; False when it does not; raises for unknown algorithms."""
-    try:
-        name = algorithm.signature_algo
-    except ValueError as exc:
-        raise UnsupportedAlgorithmError(str(exc)) from exc
+    if algorithm["algorithm"].dotted == ID_EC_PUBLIC_KEY:
+        name = "ecdsa"  # some issuers name the key type instead of ecdsa-with-SHAxxx; the hash is the digest's
+    else:
+        try:
+            name = algorithm.signature_algo
+        except ValueError as exc:
+            raise UnsupportedAlgorithmError(str(exc)) from exc
     try:
         if name == "rsassa_pss":
             if not isinstance(key, rsa.RSAPublicKey):
@@ -75,7 +80,7 @@ def verify_signature(
 def _hash_name(algorithm: algos.SignedDigestAlgorithm, fallback: str | None) -> str:
     try:
         return str(algorithm.hash_algo)
-    except ValueError:
+    except (ValueError, TypeError):
         # rsaEncryption / ecPublicKey as signature algorithm: the hash comes from the SignerInfo digest algorithm.
         if fallback is None:
             raise UnsupportedAlgorithmError("signature algorithm names no hash") from None

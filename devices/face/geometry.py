@@ -31,6 +31,11 @@ GENERIC_FACE_MM = np.array([
 ], dtype=np.float64)
 
 
+# The generic face reads straight-ahead portraits as looking up by about this much (measured on the packaged
+# frontal photos); subtracting it puts "looking straight at the camera" near 0.
+MODEL_PITCH_BIAS_DEG = -13.0
+
+
 @dataclass(frozen=True)
 class HeadPose:
     yaw_deg: float    # positive: the face turned towards the image's right (the person's own left)
@@ -70,7 +75,7 @@ def head_pose(points: Points, image_width: int, image_height: int) -> HeadPose:
     yaw = math.degrees(math.atan2(-float(rotation[2, 0]), math.hypot(float(rotation[0, 0]), float(rotation[1, 0]))))
     pitch = math.degrees(math.atan2(float(rotation[2, 1]), float(rotation[2, 2])))
     roll = math.degrees(math.atan2(float(rotation[1, 0]), float(rotation[0, 0])))
-    return HeadPose(yaw_deg=-yaw, pitch_deg=_wrap(pitch), roll_deg=roll)
+    return HeadPose(yaw_deg=-yaw, pitch_deg=_wrap(pitch) - MODEL_PITCH_BIAS_DEG, roll_deg=roll)
 
 
 def _wrap(angle: float) -> float:

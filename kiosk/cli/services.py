@@ -2,7 +2,8 @@
 
 `kiosk services list [--json]` prints each service's code, name, fee and processing time (configured folder,
 or the shipped catalogue). `kiosk services check DIR` validates a technician's folder and names every problem
-by file and field. Exit codes: 0 valid, 1 the folder has problems.
+by file and field. `kiosk services schema CODE` prints the JSON Schema of each procedure's `form.data`.
+Exit codes: 0 valid, 1 the folder has problems (or the service is unknown).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from kiosk.catalogue.json_schema import procedure_schema
 from kiosk.catalogue.loader import CatalogueInvalidError, load_catalogue
 from kiosk.catalogue.schema import CatalogueProblem
 from kiosk.cli.context import EXIT_FAILURE, EXIT_OK, CliContext
@@ -27,6 +29,9 @@ def register(sub: Any) -> None:
     check_parser = services_sub.add_parser("check", help="validate a catalogue folder (exit 1 when wrong)")
     check_parser.add_argument("folder", type=Path, help="folder of *.yaml service files")
     check_parser.set_defaults(handler=_check)
+    schema_parser = services_sub.add_parser("schema", help="print the JSON Schema of a service's form.data")
+    schema_parser.add_argument("code", help="service code, e.g. temporary_residence")
+    schema_parser.set_defaults(handler=_schema)
 
 
 def _problem_text(ctx: CliContext, problem: CatalogueProblem) -> str:
@@ -53,6 +58,19 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
     for s in catalogue.services:
         print(f"{s.code} | {s.name.get(lang)} | {money(s.fees.amount({}), lang, ctx.translator)} | "
               f"{s.processing_working_days}")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace, ctx: CliContext) -> int:
+    try:
+        service = load_catalogue(ctx.config.catalogue.folder).get(args.code)
+    except CatalogueInvalidError:
+        ctx.warn("services.catalogue_refused")
+        return EXIT_FAILURE
+    except KeyError:
+        ctx.warn("services.unknown_service", code=args.code)
+        return EXIT_FAILURE
+    ctx.emit_json([procedure_schema(service, p) for p in service.procedures])
     return EXIT_OK
 
 

@@ -54,8 +54,9 @@ def build_payload(form: FormSession) -> dict[str, object]:
     specs = {f.key: f for f in form.service.all_fields()}
 
     def data_for(proc: ProcedureSpec) -> dict[str, object]:
-        return {name: _json(specs.get(key), values.get(key))
-                for name, key in proc.data.items() if key in shown or specs[key].type == "computed"}
+        # An optional question left empty is absent, not null, as the procedure's JSON Schema expects.
+        return {name: _json(specs.get(key), values.get(key)) for name, key in proc.data.items()
+                if (key in shown or specs[key].type == "computed") and not is_empty(values.get(key))}
 
     def procedure(proc: ProcedureSpec) -> dict[str, object]:
         return {

@@ -5,10 +5,13 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from offline_cache import (
     Deferred,
     Delivered,
     OutgoingSubmission,
+    QueueStorageFullError,
     Refused,
     SendResult,
     SqliteSubmissionQueue,
@@ -193,3 +196,29 @@ def test_worker_applies_retention_while_running(tmp_path: Path) -> None:
         worker.stop()
     assert q.payload(sid) is None and q.get(sid).receipt.file_code == "F-1"
     q.close()
+
+
+def test_a_failed_write_after_sending_hands_the_rest_back(queue: SqliteSubmissionQueue, clock: FakeClock,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    portal = ScriptedPortal()
+    ids = [queue.enqueue("1.004194", payload(i), receipt()).submission_id for i in range(4)]
+    worker = make(queue, clock, portal)
+    real = queue.mark_accepted
+    calls = []
+
+    def disk_full_on_second(sid: str, *args: object, **kwargs: object) -> None:
+        calls.append(sid)
+        if len(calls) == 2:
+            raise QueueStorageFullError("full")
+        real(sid, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(queue, "mark_accepted", disk_full_on_second)
+    with pytest.raises(QueueStorageFullError):
+        worker.run_once()
+    counts = queue.counts()
+    assert counts[SubmissionState.SENDING] == 0 and counts[SubmissionState.ACCEPTED] == 1
+    monkeypatch.setattr(queue, "mark_accepted", real)
+    while worker.run_once():
+        pass
+    assert all(queue.get(i).state is SubmissionState.ACCEPTED for i in ids)
+    assert {queue.get(i).file_code for i in ids} == set(portal.codes.values())  # the re-send got the same code

@@ -4,6 +4,8 @@ import dataclasses
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from printing.qr_payload import QrPayloadError, ReceiptQrPayload, decode, encode
 
@@ -55,3 +57,23 @@ def test_malformed_date_with_valid_check_is_refused() -> None:
     text = f"{body}|{zlib.crc32(body.encode()) & 0xFFFFFFFF:08X}"
     with pytest.raises(QrPayloadError, match="date"):
         decode(text)
+
+
+_FIELD = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="|"), max_size=40)
+
+
+@given(
+    kind=st.sampled_from(["receipt", "ticket", "help"]),
+    file_code=_FIELD.filter(lambda t: t.strip() == t and t != ""),
+    procedure_code=_FIELD,
+    last4=st.text(alphabet="0123456789", min_size=0, max_size=4),
+    issued=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)),
+    appointment=st.none() | st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
+    issuer=_FIELD.filter(lambda t: t.strip() == t),
+)
+def test_any_valid_payload_round_trips(kind: str, file_code: str, procedure_code: str, last4: str,
+                                       issued: datetime, appointment: date | None, issuer: str) -> None:
+    payload = ReceiptQrPayload(kind=kind, file_code=file_code, procedure_code=procedure_code,  # type: ignore[arg-type]
+                               masked_id="*" * 8 + last4, issued_at=issued.replace(second=0, microsecond=0),
+                               appointment=appointment, issuer=issuer)
+    assert decode(encode(payload)) == payload

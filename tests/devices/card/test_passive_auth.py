@@ -135,3 +135,18 @@ def test_any_set_of_groups_signs_and_verifies(issuer: TestIssuer, groups: dict[i
     sod = sign_sod(groups, issuer.dsc_key, issuer.dsc_der, hash_algorithm=algorithm)
     assert parse_sod(sod).hashes == {n: hashlib.new(algorithm, data).digest() for n, data in groups.items()}
     assert verify_passive_auth(sod, groups, _store(issuer), TODAY).status is PassiveAuthStatus.GENUINE
+
+
+def test_sod_naming_the_key_type_as_signature_algorithm_still_verifies(issuer: TestIssuer) -> None:
+    from asn1crypto import cms
+
+    from devices.card.tlv import encode_tlv, parse_single
+
+    sod = sign_sod(GROUPS, issuer.dsc_key, issuer.dsc_der)
+    info = cms.ContentInfo.load(parse_single(sod).value)
+    signer = info["content"]["signer_infos"][0]
+    signer["signature_algorithm"] = {"algorithm": "1.2.840.10045.2.1"}  # id-ecPublicKey instead of ecdsa-with-SHA256
+    relabelled = encode_tlv(0x77, info.dump(force=True))
+    assert relabelled != sod
+    result = verify_passive_auth(relabelled, GROUPS, _store(issuer), TODAY)
+    assert result.status is PassiveAuthStatus.GENUINE, result.detail

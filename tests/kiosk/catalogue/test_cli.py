@@ -32,3 +32,12 @@ def test_services_check_names_file_and_field_and_exits_1(tmp_path: Path, capsys:
     assert main(["services", "check", str(folder)]) == 1
     out = capsys.readouterr().out
     assert "03_temporary_absence.yaml, mục kind: giá trị không hợp lệ" in out
+
+
+def test_services_schema_prints_one_schema_per_procedure(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["services", "schema", "birth_combined"]) == 0
+    schemas = json.loads(capsys.readouterr().out)
+    assert [s["$id"] for s in schemas] == ["vn.justice.birth-registration/v1",
+                                           "vn.police.permanent-residence-newborn/v1",
+                                           "vn.vss.child-health-insurance/v1"]
+    assert main(["services", "schema", "no_such_service"]) == 1

@@ -208,3 +208,16 @@ def test_forged_aa_and_ca_keys_pass_their_own_checks_but_fail_passive_auth(demo:
     )
     result = verify_passive_auth(forged.files[FID_SOD], _groups(forged), None, TODAY)
     assert result.tampered_groups == (14, 15)
+
+
+@pytest.mark.parametrize("path", sorted(PROFILES.glob("*.toml")), ids=lambda p: p.stem)
+def test_every_shipped_profile_makes_a_genuine_readable_card(issuer: TestIssuer, path: Path) -> None:
+    image = personalise(load_profile(path), issuer)
+    store = TrustStore.from_certificates([issuer.csca_der])
+    assert verify_passive_auth(image.files[FID_SOD], _groups(image), store, TODAY).status is PassiveAuthStatus.GENUINE
+    identity = _identity(image)
+    assert identity.id_number.endswith(identity.document_number)
+    assert identity.photo is not None
+    from devices.card.lds.id_number import id_number_problems
+
+    assert id_number_problems(identity.id_number, identity.date_of_birth, identity.sex) == ()

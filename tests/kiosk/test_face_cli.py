@@ -122,3 +122,8 @@ def test_qr_from_an_image_and_snapshot_from_a_recording(tmp_path: Path, files: d
     shot = tmp_path / "diag" / "shot.png"
     assert main(["--config", str(config), "face", "snapshot", str(shot)]) == 0
     assert cv2.imread(str(shot)).shape == (480, 640, 3)
+
+
+def test_a_camera_that_is_not_there_exits_3(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--lang", "en", "face", "verify", "--reference", str(files["same"]), "--camera", "/dev/video77"])
+    assert code == 3 and "camera is not working" in capsys.readouterr().err

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from offline_cache import QueueCorruptedError, SqliteSubmissionQueue, StaticKeyProvider, SubmissionState
+from offline_cache import NewSubmission, QueueCorruptedError, SqliteSubmissionQueue, StaticKeyProvider, SubmissionState
 from tests.offline_cache.conftest import KEY, FakeClock, payload, receipt
 
 
@@ -62,7 +62,8 @@ def test_damage_found_while_running_is_reported_then_repaired_keeping_readable_r
                                                                                     clock: FakeClock) -> None:
     q = SqliteSubmissionQueue(tmp_path / "queue.sqlite3", StaticKeyProvider(KEY), clock=clock)
     big = {"form": {"data": {"text": "x" * 500}}}
-    ids = [q.enqueue("1.004194", {**big, "n": i}, receipt()).submission_id for i in range(300)]
+    ids = [f"s-{i}" for i in range(300)]
+    q.enqueue_many(NewSubmission(sid, "1.004194", {**big, "n": i}, receipt()) for i, sid in enumerate(ids))
     _damage_while_open(q)
     with pytest.raises(QueueCorruptedError) as info:
         q.list_records(limit=1000)

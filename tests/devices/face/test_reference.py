@@ -63,3 +63,14 @@ def test_scikit_image_astronaut_is_another_person_to_everyone_packaged(
     for name in ("obama.jpg", "obama3.jpg", "biden.jpg"):
         other = reference_from_photo(analyzer, photo(chip_photo(analyzer, load(face_images, name))))
         assert distance(reference.embedding, other.embedding) > 0.6, name
+
+
+def test_a_missing_replacement_landmark_model_is_reported_not_crashed(tmp_path: Path) -> None:
+    from devices.face.analysis import FaceModelFiles
+    from devices.face.errors import FaceModelsMissingError
+
+    analyzer = DlibFaceAnalyzer(FaceModelFiles(landmarks68=tmp_path / "licensed_68_points.dat"))
+    with pytest.raises(FaceModelsMissingError) as caught:
+        analyzer.detect(np.zeros((480, 640, 3), dtype=np.uint8))
+    assert caught.value.message_key == "face.check_unavailable"
+    assert "licensed_68_points.dat" in str(caught.value)

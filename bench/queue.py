@@ -140,6 +140,9 @@ def main() -> int:
         rate, count = bench_drain(folder, args.drain // 2, "503:0.1,reset:0.05,lost:0.05,latency:0ms-2ms")
         rows.append((f"drain {args.drain // 2} files, faulty portal", f"{rate:.0f} files/s", ""))
         rows.append(("  files on portal (exactly once)", f"{count}", f"{args.drain // 2}"))
+        rate, count = bench_drain(folder, 400, "latency:50ms")
+        rows.append(("drain 400 files, portal 50 ms away (4 in flight)", f"{rate:.0f} files/s", ""))
+        rows.append(("  files on portal (exactly once)", f"{count}", "400"))
         if args.kills:
             k = bench_kills(folder, args.kills)
             rows.append((f"SIGKILL rounds {k['kills']}: saved / accepted / on portal",

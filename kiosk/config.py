@@ -108,6 +108,7 @@ class QueueConfig:
     backoff_max_s: float = 300.0
     breaker_failures: int = 5
     breaker_probe_s: float = 30.0
+    max_in_flight: int = 4  # sends to the portal at once while draining a backlog
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ portal records a withdrawal request (status 7) and an officer decides; later sta
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeVar
 
 from kiosk.config import KioskConfig
@@ -32,6 +33,7 @@ from offline_cache import (
     FileKeyProvider,
     OutgoingSubmission,
     QueueCorruptedError,
+    QueueError,
     ReceiptFacts,
     SqliteSubmissionQueue,
     SubmissionNotFoundError,
@@ -109,7 +111,8 @@ class SubmissionService:
         client = PortalClient.from_config(config, base_url)
         policy = SyncPolicy(backoff_base_s=q.backoff_base_s, backoff_max_s=q.backoff_max_s,
                             breaker_failures=q.breaker_failures, breaker_probe_s=q.breaker_probe_s,
-                            max_rate_per_s=q.max_rate_per_s, retention_days=float(q.retention_days))
+                            max_rate_per_s=q.max_rate_per_s, retention_days=float(q.retention_days),
+                            concurrency=max(1, q.max_in_flight))
         worker = SyncWorker(queue, PortalSender(client, config.kiosk.agency_code), policy)
         return cls(queue, client, config.kiosk.agency_code, worker=worker, retention_days=q.retention_days)
 
@@ -163,9 +166,16 @@ class SubmissionService:
         except Exception:  # an adapter bug must not strand the row in `sending`: it is saved, let the worker try
             log.exception("first send failed unexpectedly for %s", sid)
             return self._leave_queued(sid, receipt, "sender_error", None)
-        self.queue.mark_accepted(sid, delivered.file_code, delivered.due_at, delivered.portal_status)
-        record = self.queue.get(sid)
-        return SubmitOutcome("sent", sid, "queue.sent", record.receipt, file_code=delivered.file_code,
+        sent_receipt = replace(receipt, file_code=delivered.file_code, due_at=delivered.due_at)
+        try:
+            self.queue.mark_accepted(sid, delivered.file_code, delivered.due_at, delivered.portal_status)
+        except QueueError as exc:
+            # The portal has the file, so the citizen is told so; the row is handed back and its re-send under
+            # the same key will be answered with this same file code.
+            log.error("could not record acceptance of %s: %s", sid, exc.message_key)
+            with contextlib.suppress(QueueError):
+                self.queue.release([sid])
+        return SubmitOutcome("sent", sid, "queue.sent", sent_receipt, file_code=delivered.file_code,
                              due_at=delivered.due_at)
 
     def _repairing(self, action: Callable[[], T]) -> T:

@@ -14,6 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -38,6 +39,7 @@ class SyncPolicy:
     breaker_probe_s: float = 30.0
     max_rate_per_s: float = 50.0
     batch_size: int = 20
+    concurrency: int = 4  # sends in flight at once
     idle_poll_s: float = 5.0
     retention_days: float = 0.0  # clear payloads of files settled this long ago; 0 keeps them
     retention_every_s: float = 3600.0
@@ -155,6 +157,7 @@ class SyncWorker:
         self._last_success: float | None = None
         self._last_error: str | None = None
         self._last_purge: float | None = None
+        self._pool: ThreadPoolExecutor | None = None
 
     # ---- lifecycle -----------------------------------------------------------------------------------------
 
@@ -172,6 +175,9 @@ class SyncWorker:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     def wake(self) -> None:
         """Something new was queued, or staff asked for a retry: look now."""
@@ -226,32 +232,65 @@ class SyncWorker:
     # ---- one round -----------------------------------------------------------------------------------------
 
     def run_once(self) -> int:
-        """Send what is due (one probe if the breaker is half-open); returns how many were tried."""
+        """Send what is due (one probe if the breaker is half-open); returns how many were settled.
+
+        Up to `concurrency` sends are in flight at once (a portal 100 ms away would otherwise cap a drain at
+        ten files a second); outcomes are written from this thread only, so SQLite sees one writer.
+        """
         if not self.breaker.allows():
             return 0
         probing = self.breaker.is_open
         batch = self.queue.claim_due(1 if probing else self.policy.batch_size)
-        done = 0
+        settled: set[str] = set()
         try:
-            for item in batch:
-                if self._stop.is_set() or not self.breaker.allows():
-                    break
-                delay = self._limiter.wait_time()
-                while delay > 0 and not self._stop.wait(delay):
-                    delay = self._limiter.wait_time()
-                if self._stop.is_set():
-                    break
-                self.settle(item, self._send(item))
-                done += 1
+            self._dispatch(batch, settled)
         finally:
             # Rows claimed but not settled (stopping, breaker opened, or a write failed) go back in line at
             # once; one that was sent but not recorded is re-sent under the same key and replayed.
-            leftover = [i.submission_id for i in batch[done:]]
+            leftover = [i.submission_id for i in batch if i.submission_id not in settled]
             if leftover:
                 with contextlib.suppress(QueueError):
                     self.queue.release(leftover)
         self._report()
-        return done
+        return len(settled)
+
+    def _dispatch(self, batch: list[OutgoingSubmission], settled: set[str]) -> None:
+        pending = list(batch)
+        in_flight: dict[Future[SendResult], OutgoingSubmission] = {}
+        limit = max(1, self.policy.concurrency)
+        while pending or in_flight:
+            while pending and len(in_flight) < limit and self._may_send():
+                if not self._pace():
+                    break
+                item = pending.pop(0)
+                in_flight[self._executor().submit(self._send, item)] = item
+            if not in_flight:
+                return
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                item = in_flight.pop(future)
+                self.settle(item, future.result())
+                settled.add(item.submission_id)
+            if not self._may_send():
+                pending.clear()  # handed back by the caller
+
+    def _may_send(self) -> bool:
+        return not self._stop.is_set() and self.breaker.allows()
+
+    def _pace(self) -> bool:
+        """Wait for the rate limit; False when stopping."""
+        delay = self._limiter.wait_time()
+        while delay > 0:
+            if self._stop.wait(delay):
+                return False
+            delay = self._limiter.wait_time()
+        return True
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=max(1, self.policy.concurrency),
+                                            thread_name_prefix="queue-send")
+        return self._pool
 
     def _send(self, item: OutgoingSubmission) -> SendResult:
         self._last_attempt = self._clock()

@@ -38,7 +38,8 @@ class DlibFaceVerifier:
                  rng: random.Random | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.analyzer = analyzer
         self.settings = settings or FaceSettings()
-        self._rng = rng or random.Random()
+        # The challenge order must not be guessable from earlier sessions: system randomness unless a test fixes it.
+        self._rng = rng or random.SystemRandom()
         self._clock = clock
         self._quality = self.settings.quality()
         self._reference: ReferenceFace | None = None

@@ -72,7 +72,7 @@ class PortalClient:
             cert = (str(portal.client_cert), str(portal.client_key)) if portal.client_key else str(portal.client_cert)
         return cls(base_url or portal.base_url, kiosk_id=config.kiosk.kiosk_id, operator_id=portal.operator_id,
                    connect_timeout_s=portal.connect_timeout_s, read_timeout_s=portal.read_timeout_s,
-                   verify=verify, client_cert=cert)
+                   verify=verify, client_cert=cert, pool_size=max(4, config.queue.max_in_flight + 1))
 
     def close(self) -> None:
         self._session.close()

@@ -46,7 +46,7 @@ class ScriptedPortal:
 
 def make(queue: SqliteSubmissionQueue, clock: FakeClock, portal: ScriptedPortal, **policy: float) -> SyncWorker:
     defaults: dict[str, float] = {"backoff_base_s": 1.0, "backoff_max_s": 60.0, "breaker_failures": 3,
-                                  "breaker_probe_s": 30.0, "max_rate_per_s": 0.0}
+                                  "breaker_probe_s": 30.0, "max_rate_per_s": 0.0, "concurrency": 1}
     defaults.update(policy)
     return SyncWorker(queue, portal, SyncPolicy(**defaults), clock=clock, rng=random.Random(1))  # type: ignore[arg-type]
 
@@ -222,3 +222,31 @@ def test_a_failed_write_after_sending_hands_the_rest_back(queue: SqliteSubmissio
         pass
     assert all(queue.get(i).state is SubmissionState.ACCEPTED for i in ids)
     assert {queue.get(i).file_code for i in ids} == set(portal.codes.values())  # the re-send got the same code
+
+
+def test_sends_overlap_up_to_the_concurrency_limit_and_never_beyond(queue: SqliteSubmissionQueue,
+                                                                    clock: FakeClock) -> None:
+    class SlowPortal(ScriptedPortal):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lock = threading.Lock()
+            self.now_in_flight = 0
+            self.most = 0
+
+        def send(self, item: OutgoingSubmission) -> SendResult:
+            with self.lock:
+                self.now_in_flight += 1
+                self.most = max(self.most, self.now_in_flight)
+            time.sleep(0.03)
+            with self.lock:
+                self.now_in_flight -= 1
+                return super().send(item)
+
+    portal = SlowPortal()
+    ids = [queue.enqueue("1.004194", payload(i), receipt()).submission_id for i in range(12)]
+    worker = make(queue, clock, portal, concurrency=3)
+    assert worker.run_once() == 12
+    worker.stop()
+    assert 2 <= portal.most <= 3
+    assert sorted(portal.calls) == sorted(ids)
+    assert all(queue.get(i).state is SubmissionState.ACCEPTED for i in ids)

@@ -18,7 +18,9 @@ from ui.theme import MIN_CONTRAST, MIN_TEXT_PX, contrast_ratio, min_target_px
 def as_array(image: QImage) -> np.ndarray:
     image = image.convertToFormat(QImage.Format.Format_RGB888)
     width, height, stride = image.width(), image.height(), image.bytesPerLine()
-    data = bytes(image.constBits())[: stride * height]  # a copy: the array must not outlive Qt's buffer
+    bits = image.constBits()
+    data = bits.tobytes()[: stride * height]  # a copy: the array must not outlive Qt's buffer
+    bits.release()
     raw = np.frombuffer(data, dtype=np.uint8).reshape(height, stride)
     return raw[:, : width * 3].reshape(height, width, 3)
 

@@ -138,7 +138,7 @@ class SimulatorStore:
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
-        return Created(False, self._answer(code))
+            return Created(False, self._answer(code))
 
     def _row(self, code: str) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = self._conn.execute(

@@ -26,7 +26,25 @@ from ui.window import KioskWindow, install_activity_filter
 log = logging.getLogger(__name__)
 
 
+def shield_none_refcount() -> None:
+    """Work around a reference-counting bug of PySide6 6.12 on CPython 3.11.
+
+    Some QPainter calls (setRenderHint, setPen, setBrush, drawRoundedRect, …) release one reference to `None` they
+    never took; measured here: 20 000 calls lower `sys.getrefcount(None)` by 20 000. On 3.11 `None` is an ordinary
+    object, so after enough repaints its count reaches zero and the interpreter aborts ("deallocating None").
+    CPython 3.12 makes `None` immortal (PEP 683); on 3.11 we give it a count no kiosk lifetime can use up.
+    """
+    if sys.version_info >= (3, 12):
+        return
+    import ctypes
+
+    counter = ctypes.c_ssize_t.from_address(id(None))  # ob_refcnt is the first field of every PyObject
+    if counter.value < 1 << 40:
+        counter.value += 1 << 50
+
+
 def application(argv: list[str] | None = None) -> QApplication:
+    shield_none_refcount()
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         app = existing

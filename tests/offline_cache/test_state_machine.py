@@ -50,6 +50,27 @@ class QueueMachine(RuleBasedStateMachine):
         self.due[sid] = self.clock.now
         return sid
 
+    @rule(target=ids, n=st.integers(0, 999))
+    def submit_claimed(self, n: int) -> str:
+        sid = self.queue.enqueue("1.004194", payload(n), receipt(), claim=True).submission_id
+        self.model[sid] = S
+        self.due[sid] = self.clock.now
+        self.sends[sid] = 1
+        return sid
+
+    @rule(sid=ids)
+    def release(self, sid: str) -> None:
+        self.queue.release([sid])
+        if self.model[sid] is S:
+            self.model[sid] = Q
+
+    @rule()
+    def portal_back(self) -> None:
+        self.queue.reschedule_all_now()
+        for sid, s in self.model.items():
+            if s is Q:
+                self.due[sid] = min(self.due[sid], self.clock.now)
+
     @rule(limit=st.integers(1, 5))
     def claim(self, limit: int) -> None:
         got = self.queue.claim_due(limit)
@@ -115,5 +136,5 @@ class QueueMachine(RuleBasedStateMachine):
                 assert sid not in self.codes
 
 
-QueueMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=30, deadline=None)
+QueueMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)
 TestQueueStateMachine = QueueMachine.TestCase

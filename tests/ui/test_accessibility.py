@@ -115,8 +115,7 @@ def test_every_screen_of_hospital_check_in_and_staff_help_meets_size_and_contras
     citizen_journey(driver, "hospital_checkin", {"specialty": clinic.code})
     driver.tap("status_lookup")
     driver.tap("status_type")
-    driver.window.footer.call_staff.click()
-    driver.settle()
+    driver.tap(driver.window.footer.call_staff)
     driver.tap("volunteer_sign_in")
     assert {"status", "call_staff", "volunteer"} <= audit.pages
     assert audit.problems == []

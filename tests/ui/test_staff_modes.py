@@ -1,0 +1,122 @@
+"""Assisted mode (volunteer sign-in, banner, vouching for the face), technician mode (hidden gesture, PIN with
+lockout, device tests), the inactivity warning, the language switch and the last-resort error handler."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from kiosk.session_events import SessionState
+from tests.ui.conftest import TECH_PIN, VOLUNTEER_PIN
+from ui.demo import open_card
+
+
+def secret_gesture(driver: Any) -> None:
+    for _ in range(5):
+        driver.click(driver.window.header.place, Qt.MouseButton.LeftButton)
+    driver.settle()
+
+
+def test_hidden_gesture_and_pin_open_technician_mode_and_tests_run(make_kiosk: Any) -> None:
+    driver = make_kiosk()
+    secret_gesture(driver)
+    driver.wait_page("technician_pin")
+    driver.type(TECH_PIN, "pin_pad")
+    driver.wait_page("technician")
+    assert driver.kiosk.session.state is SessionState.TECHNICIAN
+    driver.tap("tech_test_portal")
+    driver.wait(lambda: driver.window.findChild(QLabel, "tech_result_portal") is not None, 10, "portal result")
+    assert driver.window.findChild(QLabel, "tech_result_portal").text().startswith("✓")
+    driver.tap("tech_test_printer")
+    driver.wait(lambda: driver.window.findChild(QLabel, "tech_result_printer") is not None, 10, "printer result")
+    driver.tap("tech_tab_config")
+    config_text = "\n".join(w.text() for w in driver.window.findChildren(QLabel) if w.isVisible())
+    assert "staff.technician_pin_hash = (set)" in config_text
+    assert "pbkdf2" not in config_text  # the hash itself is never shown
+    driver.tap("tech_leave")
+    driver.wait_page("welcome")
+
+
+def test_wrong_pins_lock_technician_mode(make_kiosk: Any) -> None:
+    driver = make_kiosk()
+    secret_gesture(driver)
+    driver.wait_page("technician_pin")
+    for _ in range(3):
+        driver.type("111111", "pin_pad")
+    message = driver.window.current.error.text()
+    assert message == driver.kiosk.translate("ui.pin_locked", "vi", minutes=2)
+    driver.type(TECH_PIN, "pin_pad")  # even the right PIN waits out the lockout
+    assert driver.kiosk.session.state is SessionState.IDLE
+
+
+def test_gesture_counts_only_on_the_welcome_screen(make_kiosk: Any) -> None:
+    driver = make_kiosk()
+    driver.tap("start")
+    secret_gesture(driver)
+    assert driver.window.current.name == "language"
+
+
+def test_volunteer_signs_in_shows_banner_and_can_vouch_for_the_face(make_kiosk: Any) -> None:
+    from datetime import date
+
+    driver = make_kiosk(face="no_face")
+    driver.tap(driver.window.footer.call_staff)
+    driver.tap("volunteer_sign_in")
+    driver.type(VOLUNTEER_PIN, "pin_pad")
+    assert driver.window.banner.isVisible()
+    assert "Trần Văn Giúp" in driver.window.banner.label.text()
+    driver.wait_page("language")  # signing in begins the visit
+    driver.tap("lang_vi")
+    open_card(driver, "001190012345", date(1990, 3, 14), date(2030, 3, 14))
+    driver.wait(lambda: driver.has("face_staff_confirms"), 30, "assisted face check")
+    driver.tap("face_staff_confirms")
+    assert driver.kiosk.session.state is SessionState.CHOOSE_SERVICE
+    records = [r.event for r in driver.kiosk.audit.records()]
+    assert "assistance_started" in records and "face_verified" in records
+
+
+def test_inactivity_warning_offers_more_time_then_wipes(make_kiosk: Any, manual_clock: Any) -> None:
+    driver = make_kiosk(clock=manual_clock)
+    driver.tap("start")
+    manual_clock.advance(91)
+    driver.window._on_tick()
+    driver.settle()
+    assert driver.window.overlay.isVisible()
+    driver.tap(driver.window.overlay.extend)
+    assert not driver.window.overlay.isVisible()
+    assert driver.kiosk.session.state is SessionState.LANGUAGE
+    manual_clock.advance(91)
+    driver.window._on_tick()
+    manual_clock.advance(31)
+    driver.window._on_tick()
+    driver.settle()
+    assert driver.window.current.name == "welcome"
+    assert driver.kiosk.session.state is SessionState.IDLE
+
+
+def test_language_switch_changes_every_text_on_the_screen(make_kiosk: Any) -> None:
+    driver = make_kiosk()
+    driver.tap("start")
+    title = driver.window.current.findChildren(QLabel)[0].text()
+    driver.tap(driver.window.header.language)
+    assert driver.kiosk.session.language == "en"
+    assert driver.window.current.findChildren(QLabel)[0].text() != title
+    assert driver.window.footer.call_staff.text() == "Call staff"
+
+
+def test_an_unexpected_error_wipes_the_session_and_returns_home_without_a_traceback(make_kiosk: Any) -> None:
+    driver = make_kiosk()
+    driver.tap("start")
+    try:
+        raise RuntimeError("boom with Nguyễn Thị Thanh Hương inside")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    driver.settle()
+    assert driver.window.current.name == "welcome"
+    assert driver.window.message.isVisible()
+    shown = driver.window.message.heading.text()
+    assert shown == driver.kiosk.translate("common.unexpected_error", "vi")
+    assert "boom" not in shown

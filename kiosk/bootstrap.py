@@ -77,11 +77,12 @@ def _card_emulated(config: KioskConfig, demo: DemoSetup) -> Any:
     from devices.card.emulator.profile import load_profile, shipped_profiles_folder
     from devices.card.trust_store import TrustStore
 
-    issuer = TestIssuer.generate()
-    profile_path = config.card.emulator_profile or shipped_profiles_folder() / "demo.toml"
-    demo.card_image = personalise(load_profile(profile_path), issuer)
-    trust = _trust_store(config) or TrustStore.from_certificates([issuer.csca_der])
-    return cls(trust, prefer_pace=config.card.prefer_pace)
+    if demo.card_image is None or demo.card_trust is None:  # tests hand in one card made once (key generation)
+        issuer = TestIssuer.generate()
+        profile_path = config.card.emulator_profile or shipped_profiles_folder() / "demo.toml"
+        demo.card_image = personalise(load_profile(profile_path), issuer)
+        demo.card_trust = TrustStore.from_certificates([issuer.csca_der])
+    return cls(_trust_store(config) or demo.card_trust, prefer_pace=config.card.prefer_pace)
 
 
 def _camera_opencv(config: KioskConfig, _demo: DemoSetup) -> Any:
@@ -165,6 +166,7 @@ class DemoSetup:
     face_scenario: str = "genuine"
     portal_faults: str = ""
     card_image: Any = None                    # the emulated backend's virtual card, for "insert" buttons and tests
+    card_trust: Any = None                    # the trust store holding that card's test CSCA
 
     def still_frame(self, width: int, height: int) -> Any:
         """A drawn head-and-shoulders picture: the simulated camera's view when no video is configured."""
@@ -238,6 +240,10 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
         simulator = start_simulator(port=0, db=":memory:", faults=demo.portal_faults,
                                     seed=demo.seed if demo.enabled else None)
         config = dataclasses.replace(config, portal=dataclasses.replace(config.portal, base_url=simulator.url))
+        if demo.now is not None:  # the simulated portal's dates (file codes, due dates) follow the demo's clock
+            import time
+
+            simulator.advance_clock(demo.now.timestamp() - time.time())
 
     from kiosk.audit import AuditLog
     from kiosk.catalogue.loader import load_catalogue
@@ -262,6 +268,9 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
     )
     if demo.card_image is not None:
         kiosk.extras["card_image"] = demo.card_image
+    from devices.qr.zxing import ZxingQrScanner
+
+    kiosk.extras["qr"] = ZxingQrScanner()
     session.register_collaborator(face)
     kiosk.guide.attach(session)
     return kiosk

@@ -61,7 +61,7 @@ def _portal(kiosk: Any) -> tuple[bool, str]:
     except requests.RequestException as exc:
         return False, f"{base}: {type(exc).__name__}"
     ms = (time.monotonic() - started) * 1000
-    return answer.status_code < 500, f"{base}: HTTP {answer.status_code} in {ms:.0f} ms"
+    return answer.status_code == 200, f"{base}: HTTP {answer.status_code} in {ms:.0f} ms"
 
 
 def _speech(kiosk: Any) -> tuple[bool, str]:
@@ -71,13 +71,13 @@ def _speech(kiosk: Any) -> tuple[bool, str]:
 
 def queue_summary(kiosk: Any) -> list[tuple[str, str]]:
     progress = kiosk.submissions.progress()
-    up = not getattr(progress, "breaker_open", False)
     return [
-        ("queue_waiting", str(getattr(progress, "queued", "?"))),
-        ("queue_sending", str(getattr(progress, "sending", "?"))),
-        ("queue_accepted", str(getattr(progress, "accepted", "?"))),
-        ("queue_rejected", str(getattr(progress, "rejected", "?"))),
-        ("queue_portal", kiosk.translate("ui.queue_portal_up" if up else "ui.queue_portal_down", "vi")),
+        ("queue_waiting", str(progress.waiting)),
+        ("queue_sending", str(progress.sending)),
+        ("queue_accepted", str(progress.accepted)),
+        ("queue_rejected", str(progress.rejected)),
+        ("queue_portal", kiosk.translate("ui.queue_portal_up" if progress.portal_reachable
+                                         else "ui.queue_portal_down", "vi")),
     ]
 
 

@@ -46,10 +46,7 @@ def shield_none_refcount() -> None:
 def application(argv: list[str] | None = None) -> QApplication:
     shield_none_refcount()
     existing = QApplication.instance()
-    if isinstance(existing, QApplication):
-        app = existing
-    else:
-        app = QApplication(argv or [sys.argv[0]])
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or [sys.argv[0]])
     app.setApplicationName("cccd-kiosk")
     app.setFont(font(SIZES.text_px))
     app.setStyleSheet(stylesheet())

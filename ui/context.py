@@ -25,6 +25,8 @@ class UiContext:
     translator: Translator = field(default_factory=Translator)
     # Set by the main window: show a page by name (sub-pages inside one session state, e.g. service details).
     navigate: Callable[[str], None] = lambda _name: None
+    # Set by the main window: show a short message over the page (e.g. a scan that failed).
+    navigate_message: Callable[[str], None] = lambda _text: None
     # Shared, per-visit UI state that is not the core's business (the service tapped before starting).
     scratch: dict[str, Any] = field(default_factory=dict)
 

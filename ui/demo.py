@@ -29,6 +29,12 @@ from kiosk.session_events import SessionState
 log = logging.getLogger(__name__)
 
 
+# The shipped demo card's details (fictional), as a citizen would type them to open the chip.
+DEMO_ID_NUMBER = "001190012345"
+DEMO_BIRTH = date(1990, 3, 14)
+DEMO_EXPIRY = date(2030, 3, 14)
+
+
 class JourneyError(RuntimeError):
     """The scripted journey could not go on (a screen did not appear or a button was missing)."""
 
@@ -75,7 +81,7 @@ class Driver:
     # ---- acting ------------------------------------------------------------------------------------------
     def find(self, name: str) -> QAbstractButton:
         for widget in self.window.findChildren(QAbstractButton, name):
-            if widget.isVisible() and widget.isEnabled():
+            if isinstance(widget, QAbstractButton) and widget.isVisible() and widget.isEnabled():
                 return widget
         raise JourneyError(f"no visible button {name!r} on page {self.window.current.name}")
 
@@ -85,7 +91,7 @@ class Driver:
     def tap(self, name_or_widget: str | QWidget) -> None:
         widget = self.find(name_or_widget) if isinstance(name_or_widget, str) else name_or_widget
         if not widget.isVisible() or not widget.isEnabled():
-            raise JourneyError(f"button {widget.objectName() or widget.text()!r} cannot be tapped now")
+            raise JourneyError(f"button {widget.objectName() or widget.accessibleName()!r} cannot be tapped now")
         self.click(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                    QPoint(widget.width() // 2, widget.height() // 2))
         self.settle()
@@ -190,7 +196,10 @@ def answer_field(driver: Driver, field: Any, answer: Any) -> None:
         board = next(b for b in driver.window.findChildren(QWidget, "keyboard") if b.isVisible())
         for _ in range(len(board.text())):
             driver.tap(board.keys["\b"])
-        driver.type(text)
+        driver.type(text, submit=False)
+        if not any("keyboard" in p.name for p in driver.shots):
+            driver.shot("keyboard")
+        driver.tap(board.keys["\n"])
 
 
 def _first_choice(driver: Driver) -> QAbstractButton:
@@ -198,7 +207,8 @@ def _first_choice(driver: Driver) -> QAbstractButton:
                and b.isVisible()]
     if not buttons:
         raise JourneyError("no choice left after filtering")
-    return buttons[0]
+    first: QAbstractButton = buttons[0]
+    return first
 
 
 def open_card(driver: Driver, id_number: str, birth: date, expiry: date) -> None:
@@ -237,14 +247,13 @@ def citizen_journey(driver: Driver, service_code: str, answers: dict[str, Any], 
 
 def start_service(driver: Driver, service_code: str, telex: bool = False) -> None:
     """From the welcome screen to the first form step of `service_code`, with the demo card."""
-    person = {"id": "001190012345", "birth": date(1990, 3, 14), "expiry": date(2030, 3, 14)}
     driver.wait_page("welcome")
     driver.shot("welcome")
     driver.tap("start")
     driver.wait_page("language")
     driver.shot("language")
     driver.tap("lang_vi")
-    open_card(driver, person["id"], person["birth"], person["expiry"])
+    open_card(driver, DEMO_ID_NUMBER, DEMO_BIRTH, DEMO_EXPIRY)
     driver.wait_page("face")
     driver.wait(lambda: driver.kiosk.session.state is not SessionState.VERIFY_FACE or _face_half(driver),
                 what="face check under way")
@@ -273,8 +282,12 @@ def demo_config(config: KioskConfig, out: Path) -> KioskConfig:
         config,
         kiosk=dataclasses.replace(config.kiosk, data_dir=data),
         speech=dataclasses.replace(config.speech, backend="silent"),
+        # The scripted journey needs a card it can place and a camera it controls: always the simulated ones.
+        card=dataclasses.replace(config.card, backend="emulated"),
+        camera=dataclasses.replace(config.camera, backend="simulated", video=None),
+        portal=dataclasses.replace(config.portal, start_simulator=True),
         queue=dataclasses.replace(config.queue, db_path=data / "queue.sqlite3", key_file=data / "queue.key"),
-        printer=dataclasses.replace(config.printer, output_dir=data / "printed"),
+        printer=dataclasses.replace(config.printer, backend="pdf", output_dir=data / "printed"),
         hospital=dataclasses.replace(config.hospital, queue_db=data / "hospital_queue.sqlite3"),
     )
 

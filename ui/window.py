@@ -42,6 +42,7 @@ class KioskWindow(QWidget):
         self.ctx = ctx
         self.setObjectName("kioskWindow")
         ctx.navigate = self.show_page
+        ctx.navigate_message = lambda text: self.message.show_message(text, "", ctx.t("key_done"))
         cfg = ctx.kiosk.config.ui
         w, h = (cfg.width, cfg.height) if cfg.orientation == "portrait" else (max(cfg.width, cfg.height),
                                                                              min(cfg.width, cfg.height))
@@ -233,6 +234,12 @@ class KioskWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._tick.stop()
         self._unsubscribe()
+        if self.current is not None:
+            self.current.leave()  # stops a running camera preview, drops the page's texts
+        from PySide6.QtWidgets import QApplication
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         super().closeEvent(event)
 
 

@@ -28,17 +28,13 @@ def register(sub: Any) -> None:
 
 
 def _run(args: argparse.Namespace, ctx: CliContext) -> int:
+    # The window lives in the `ui` package, which the core may not import: start it as its own process.
     del args
-    from kiosk.bootstrap import DeviceUnavailableError, build_kiosk
-
-    try:
-        kiosk = build_kiosk(ctx.config)
-    except DeviceUnavailableError as exc:
-        ctx.warn("ui.device_unavailable", detail=str(exc))
-        return EXIT_USAGE
-    from ui.app import run
-
-    return run(kiosk)
+    ctx.config  # noqa: B018 - load and validate the configuration here, so its errors read as CLI errors
+    command = [sys.executable, "-m", "ui"]
+    if ctx.config_path:
+        command += ["--config", str(ctx.config_path)]
+    return subprocess.run(command, check=False).returncode
 
 
 def _has_display() -> bool:

@@ -43,8 +43,21 @@ def ui_config(tmp_path: Path, **sections: dict[str, Any]) -> KioskConfig:
                                                                  backoff_max_s=0.2, breaker_probe_s=0.2))
 
 
+@pytest.fixture(scope="session")
+def virtual_card() -> tuple[Any, Any]:
+    """One personalised demo card for the whole run: its chip keys take a while to generate."""
+    from devices.card.emulator.issuer import TestIssuer
+    from devices.card.emulator.personalise import personalise
+    from devices.card.emulator.profile import load_profile, shipped_profiles_folder
+    from devices.card.trust_store import TrustStore
+
+    issuer = TestIssuer.generate()
+    image = personalise(load_profile(shipped_profiles_folder() / "demo.toml"), issuer)
+    return image, TrustStore.from_certificates([issuer.csca_der])
+
+
 @pytest.fixture
-def make_kiosk(tmp_path: Path, qtbot: Any) -> Iterator[Any]:
+def make_kiosk(tmp_path: Path, qtbot: Any, virtual_card: tuple[Any, Any]) -> Iterator[Any]:
     """Build the kiosk and its window; returns a Driver. Everything is closed after the test."""
     from ui.app import start_window
     from ui.demo import Driver
@@ -53,8 +66,9 @@ def make_kiosk(tmp_path: Path, qtbot: Any) -> Iterator[Any]:
 
     def make(clock: Any = None, face: str = "genuine", faults: str = "", **sections: dict[str, Any]) -> Driver:
         config = ui_config(tmp_path, **sections)
-        kiosk = build_kiosk(config, DemoSetup(enabled=True, fast=True, now=FIXED_NOW, seed=6, face_scenario=face,
-                                              portal_faults=faults), clock=clock)
+        setup = DemoSetup(enabled=True, fast=True, now=FIXED_NOW, seed=6, face_scenario=face, portal_faults=faults,
+                          card_image=virtual_card[0], card_trust=virtual_card[1])
+        kiosk = build_kiosk(config, setup, clock=clock)
         _app, window, handler = start_window(kiosk, show=True)
         qtbot.addWidget(window)
         driver = Driver(window, click=qtbot.mouseClick)

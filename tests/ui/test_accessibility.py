@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QLabel
@@ -53,9 +52,11 @@ class ScreenAudit:
     def check(self) -> None:
         page = self.window.current.name if self.window.current else "?"
         self.pages.add(page)
-        # Check each distinct picture once: the same page with the same texts was already measured.
-        shown = tuple(sorted(w.objectName() + "|" + w.text() for w in self.window.findChildren(QLabel)
-                             + self.window.findChildren(QAbstractButton) if w.isVisible()))
+        # Check each distinct layout once: the same page with the same widgets (only a digit changed, as on the
+        # date picker) was already measured.
+        shown = tuple(sorted(f"{type(w).__name__}|{w.objectName()}|{len(w.text()) // 20}"
+                             for w in self.window.findChildren(QLabel) + self.window.findChildren(QAbstractButton)
+                             if w.isVisible()))
         if (page, *shown) in self.seen:
             return
         self.seen.add((page, *shown))

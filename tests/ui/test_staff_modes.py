@@ -120,3 +120,24 @@ def test_an_unexpected_error_wipes_the_session_and_returns_home_without_a_traceb
     shown = driver.window.message.heading.text()
     assert shown == driver.kiosk.translate("common.unexpected_error", "vi")
     assert "boom" not in shown
+
+
+def test_technician_queue_and_statistics_tabs_count_without_personal_data(make_kiosk: Any) -> None:
+    from ui.demo import citizen_journey
+
+    driver = make_kiosk()
+    citizen_journey(driver, "id_confirmation", {"purpose": "bank", "applicant.phone": "0912345678"})
+    secret_gesture(driver)
+    driver.type(TECH_PIN, "pin_pad")
+    driver.wait_page("technician")
+    driver.tap("tech_tab_queue")
+    queue_text = "\n".join(w.text() for w in driver.window.findChildren(QLabel) if w.isVisible())
+    assert f"{driver.kiosk.translate('ui.queue_accepted', 'vi')}: 1" in queue_text
+    driver.tap("tech_tab_stats")
+    stats_text = "\n".join(w.text() for w in driver.window.findChildren(QLabel) if w.isVisible())
+    assert "total: 1" in stats_text
+    driver.tap("tech_tab_logs")
+    log_text = "\n".join(w.text() for w in driver.window.findChildren(QLabel) if w.isVisible())
+    assert "submission_sent" in log_text
+    for text in (queue_text, stats_text, log_text):
+        assert "Nguyễn" not in text and "001190012345" not in text

@@ -94,7 +94,7 @@ class Screen(QWidget):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         return label
 
-    def button(self, key_or_text: str, icon: str, role: str = "primary", tile: bool = False,
+    def button(self, key_or_text: str, icon: str, role: str = "primary", *, tile: bool = False,
                min_height: int | None = None, translate: bool = True) -> BigButton:
         text = self.t(key_or_text) if translate else key_or_text
         return BigButton(text, icon, role=role, tile=tile, min_height=min_height)

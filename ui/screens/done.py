@@ -19,12 +19,18 @@ class DoneScreen(Screen):
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(heading)
         layout.addWidget(self.text(self.t("done_take_card"), "title"))
-        art = CardSlotWidget(self.t("done_card_caption"), animate=not self.ctx.kiosk.demo)
+        art = CardSlotWidget(self.t("done_card_caption"), animate=not self.ctx.kiosk.demo, taking_out=True)
         layout.addWidget(art, 1)
         finish = self.button("finish", "check", role="success", min_height=150)
         finish.setObjectName("finish")
         finish.clicked.connect(self._finish)
         layout.addWidget(finish)
+        kiosk = self.ctx.kiosk
+        if "card_image" in kiosk.extras and not kiosk.demo and kiosk.session.card_present:
+            virtual = self.button("demo_remove_card", "card", role="secondary")
+            virtual.setObjectName("demo_remove_card")
+            virtual.clicked.connect(kiosk.card_reader.remove)
+            layout.addWidget(virtual)
 
     def voice_key(self) -> str:
         return "done_take_card"

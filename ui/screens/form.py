@@ -8,6 +8,7 @@ pad for numbers. "Tiếp tục" asks the engine to move on; after the last step 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLay
 from kiosk.forms import address
 from kiosk.forms.views import FieldView, StepView
 from ui.screens.base import Screen
-from ui.theme import SIZES
 from ui.widgets.buttons import BigButton
 from ui.widgets.keyboard import OnScreenKeyboardWidget
 from ui.widgets.pickers import ChoiceListWidget, DatePickerWidget
@@ -33,6 +33,7 @@ class FormScreen(Screen):
         super().__init__(ctx)
         self.editing: str | None = None
         self.address_draft: dict[str, object] = {}
+        self.group_draft: dict[str, object] = {}
         self.field_cards: dict[str, BigButton] = {}
 
     @property
@@ -46,6 +47,7 @@ class FormScreen(Screen):
     def leave(self) -> None:
         self.editing = None
         self.address_draft = {}
+        self.group_draft = {}
         super().leave()
 
     def build(self, layout: QVBoxLayout) -> None:
@@ -152,41 +154,52 @@ class FormScreen(Screen):
         key = self.editing
         if key is None:
             return None
+        if key.startswith("group:"):
+            return self._group_item_editor(view, key)
         address_stage = ""
         if key.startswith("address:"):
             _, key, address_stage = key.split(":", 2)
         field = next((f for f in view.fields if f.key == key), None)
         if field is None or field.readonly:
             return None
+        if field.type == "address":
+            return self._address_editor(field, address_stage)
+        if field.type == "group":
+            return self._group_panel(field)
+        return self._value_editor(field, lambda value, k=key: self._set(k, value))
+
+    def _value_editor(self, field: FieldView, done: Callable[[object], None]) -> QWidget:
+        """The right picker or keyboard for one value; `done` receives what the citizen chose or typed."""
         today: date = self.ctx.kiosk.now().date()
-        if field.type == "date":
-            picker = DatePickerWidget(field.value if isinstance(field.value, date) else None, today, self.t)
+        if field.type in ("date", "month"):
+            month = field.type == "month"
+            picker = DatePickerWidget(field.value if isinstance(field.value, date) else None, today, self.t,
+                                      parts=("month", "year") if month else ("day", "month", "year"))
             picker.setObjectName("date_picker")
-            picker.picked.connect(lambda v, k=key: self._set(k, v))
+            if month:
+                picker.picked.connect(lambda v: done(f"{v.month:02d}/{v.year}"))
+            else:
+                picker.picked.connect(done)
             return picker
-        if field.type in ("choice", "yes_no") or field.choices and field.type != "address":
+        if field.type in ("choice", "yes_no") or field.choices:
             options = [(c.value, c.label) for c in field.choices] or [("yes", self.t("yes")), ("no", self.t("no"))]
             chooser = ChoiceListWidget(options, self.t)
             chooser.setObjectName("choice_list")
             if field.type == "yes_no":
-                chooser.chosen.connect(lambda v, k=key: self._set(k, v == "yes"))
+                chooser.chosen.connect(lambda v: done(v == "yes"))
             else:
-                chooser.chosen.connect(lambda v, k=key: self._set(k, v))
+                chooser.chosen.connect(done)
             return chooser
-        if field.type == "address":
-            return self._address_editor(field, address_stage)
         if field.type == "attachment":
             scan = self.button("scan_document", "document", role="primary")
             scan.setObjectName("scan_document")
-            scan.clicked.connect(lambda _=False, k=key: self._scan(k))
+            scan.clicked.connect(lambda _=False: self._scan(done))
             return scan
-        if field.type == "group":
-            return self.text(self.t("group_with_staff"), "hint")
         mode = "numeric" if field.type in NUMERIC_TYPES else self.ctx.scratch.get("keyboard_mode", "simple")
         keyboard = OnScreenKeyboardWidget(mode=mode, title_case=field.type == "name", labels=self.t)
         keyboard.setObjectName("keyboard")
         keyboard.set_text(field.display if not isinstance(field.value, dict | list) else "")
-        keyboard.submitted.connect(lambda text, k=key: self._set(k, text))
+        keyboard.submitted.connect(done)
         holder = QWidget()
         col = QVBoxLayout(holder)
         col.setContentsMargins(0, 0, 0, 0)
@@ -195,6 +208,78 @@ class FormScreen(Screen):
             col.addWidget(self._mode_row(mode))
         col.addWidget(keyboard)
         return holder
+
+    # ---- groups (several people or periods in one answer) -------------------------------------------------
+    def _group_panel(self, field: FieldView) -> QWidget:
+        holder = QWidget()
+        col = QVBoxLayout(holder)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(10)
+        items = field.value if isinstance(field.value, list) else []
+        for i, item in enumerate(items):
+            summary = ", ".join(str(v) for v in item.values() if v not in (None, "")) if isinstance(item, dict) else ""
+            remove = BigButton(self.t("group_remove", item=summary or str(i + 1)), "erase", role="secondary",
+                               min_height=96)
+            remove.setObjectName(f"group_remove_{i}")
+            remove.clicked.connect(lambda _=False, n=i, k=field.key: self._group_remove(k, n))
+            col.addWidget(remove)
+        add = self.button("group_add", "plus", role="primary")
+        add.setObjectName("group_add")
+        add.clicked.connect(lambda _=False, k=field.key: self._group_start(k))
+        col.addWidget(add)
+        return holder
+
+    def _group_start(self, key: str) -> None:
+        self.group_draft = {}
+        self.editing = f"group:{key}:0"
+        self.rebuild()
+
+    def _group_remove(self, key: str, index: int) -> None:
+        form = self.form
+        items = list(form.value(key) or []) if form is not None else []
+        if 0 <= index < len(items):
+            del items[index]
+        self._set(key, items)
+        self.editing = key
+        self.rebuild()
+
+    def _group_item_editor(self, view: StepView, editing: str) -> QWidget | None:
+        _, key, index_text = editing.split(":", 2)
+        field = next((f for f in view.fields if f.key == key), None)
+        index = int(index_text)
+        if field is None or index >= len(field.sub_fields):
+            return None
+        sub = field.sub_fields[index]
+        holder = QWidget()
+        col = QVBoxLayout(holder)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(8)
+        ask = self.text(self.t("group_question", label=sub.label, index=index + 1, count=len(field.sub_fields)),
+                        "title")
+        ask.setObjectName("group_question")
+        col.addWidget(ask)
+        col.addWidget(self._value_editor(sub, lambda value: self._group_next(key, index, sub.key, value)))
+        if not sub.required:
+            skip = self.button("group_skip", "next", role="secondary")
+            skip.setObjectName("group_skip")
+            skip.clicked.connect(lambda _=False: self._group_next(key, index, sub.key, None))
+            col.addWidget(skip)
+        return holder
+
+    def _group_next(self, key: str, index: int, sub_key: str, value: object) -> None:
+        if value not in (None, ""):
+            self.group_draft[sub_key] = value
+        form = self.form
+        view = form.current_step() if form is not None else None
+        field = next((f for f in view.fields if f.key == key), None) if view is not None else None
+        if field is not None and index + 1 < len(field.sub_fields):
+            self.editing = f"group:{key}:{index + 1}"
+            self.rebuild()
+            return
+        items = list(form.value(key) or []) if form is not None else []
+        items.append(dict(self.group_draft))
+        self.group_draft = {}
+        self._set(key, items)
 
     def _mode_row(self, current: str) -> QWidget:
         row_w = QWidget()
@@ -255,11 +340,11 @@ class FormScreen(Screen):
         self.address_draft = {}
         self._set(key, draft)
 
-    def _scan(self, key: str) -> None:
+    def _scan(self, finished: Callable[[object], None]) -> None:
         def done(pages: list[Any]) -> None:
             for page in pages:
                 self.ctx.kiosk.session.add_scan(_Forgettable(page))
-            self._set(key, pages)
+            finished(pages)
 
         self.ctx.tasks.run(self.ctx.kiosk.scan_document, done, self._failed)
 
@@ -272,7 +357,9 @@ class FormScreen(Screen):
             return
         error = form.set_value(key, value)
         view = form.current_step()
-        self.editing = key if error is not None else self._first_open(view)
+        field = next((f for f in view.fields if f.key == key), None)
+        keep = error is not None or (field is not None and field.type == "group")  # show the list after an item
+        self.editing = key if keep else self._first_open(view)
         self.address_draft = {}
         self.rebuild()
 

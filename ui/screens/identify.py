@@ -87,6 +87,13 @@ class IdentifyScreen(Screen):
         manual.setObjectName("no_card_help")
         manual.clicked.connect(lambda: self.ctx.navigate("call_staff"))
         layout.addWidget(manual)
+        kiosk = self.ctx.kiosk
+        if "card_image" in kiosk.extras and not kiosk.demo:
+            # `kiosk run` on the emulated reader: a button stands in for the hand placing the virtual card.
+            virtual = self.button("demo_insert_card", "card", role="secondary")
+            virtual.setObjectName("demo_insert_card")
+            virtual.clicked.connect(lambda: kiosk.card_reader.insert(kiosk.extras["card_image"]))
+            layout.addWidget(virtual)
 
     def _build_key(self, layout: QVBoxLayout) -> None:
         layout.addWidget(self.title(self.t("key_choice_title")))

@@ -27,7 +27,7 @@ ROLES: dict[str, tuple[str, str, str]] = {
 class BigButton(QPushButton):
     """A push button drawn large: `icon` beside (or above, for tiles) a short word or phrase."""
 
-    def __init__(self, text: str, icon: str, role: str = "primary", tile: bool = False,
+    def __init__(self, text: str, icon: str, role: str = "primary", *, tile: bool = False,
                  min_height: int | None = None, text_px: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self.icon_name = icon

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -17,9 +17,10 @@ from ui.widgets.icons import paint_icon
 
 
 class CardSlotWidget(QWidget):
-    def __init__(self, caption: str, animate: bool = True) -> None:
+    def __init__(self, caption: str, animate: bool = True, taking_out: bool = False) -> None:
         super().__init__()
         self.caption = caption
+        self.taking_out = taking_out  # chevrons point up: "take your card"
         self.phase = 0.35  # a still picture shows the card on its way down to the pad
         self.progress: float | None = None  # 0..1 while the chip is being read
         self.setMinimumHeight(420)
@@ -65,6 +66,18 @@ class CardSlotWidget(QWidget):
         card = QRectF((w - card_w) / 2, max(10.0, travel) + 10, card_w, card_h)
         if self.progress is not None:
             card.moveTop(pad.top() - card_h * 0.55)
+        gap_top, gap_bottom = card.bottom() + 20, pad.top() - 30
+        if self.progress is None and gap_bottom - gap_top > 90:
+            # A column of chevrons between card and pad: "down onto here".
+            arrow = QPen(QColor(PALETTE.success), 10)
+            arrow.setCapStyle(Qt.PenCapStyle.RoundCap)
+            p.setPen(arrow)
+            cx = w / 2
+            span = min(90.0, (gap_bottom - gap_top) / 3)
+            for i in range(3):
+                y = gap_top + span * i + span * 0.3
+                tip = y - 30 if self.taking_out else y + 30
+                p.drawPolyline([QPointF(cx - 40, y), QPointF(cx, tip), QPointF(cx + 40, y)])
         p.setBrush(QColor(PALETTE.surface))
         pen = QPen(QColor(PALETTE.header))
         pen.setWidth(5)

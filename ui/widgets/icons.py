@@ -194,8 +194,9 @@ def _qr(p: QPainter, r: QRectF) -> None:
 
 
 def _plus(p: QPainter, r: QRectF) -> None:
-    p.drawLine(QPointF(r.center().x(), r.top() + r.height() * 0.2), QPointF(r.center().x(), r.bottom() - r.height() * 0.2))
-    p.drawLine(QPointF(r.left() + r.width() * 0.2, r.center().y()), QPointF(r.right() - r.width() * 0.2, r.center().y()))
+    w, h, c = r.width(), r.height(), r.center()
+    p.drawLine(QPointF(c.x(), r.top() + h * 0.2), QPointF(c.x(), r.bottom() - h * 0.2))
+    p.drawLine(QPointF(r.left() + w * 0.2, c.y()), QPointF(r.right() - w * 0.2, c.y()))
 
 
 def _lock(p: QPainter, r: QRectF) -> None:
@@ -206,9 +207,10 @@ def _lock(p: QPainter, r: QRectF) -> None:
 
 def _erase(p: QPainter, r: QRectF) -> None:
     w, h = r.width(), r.height()
-    p.drawPolygon([QPointF(r.left() + w * 0.08, r.center().y()), QPointF(r.left() + w * 0.3, r.top() + h * 0.25),
-                   QPointF(r.right() - w * 0.08, r.top() + h * 0.25), QPointF(r.right() - w * 0.08, r.bottom() - h * 0.25),
-                   QPointF(r.left() + w * 0.3, r.bottom() - h * 0.25)])
+    top, bottom = r.top() + h * 0.25, r.bottom() - h * 0.25
+    p.drawPolygon([QPointF(r.left() + w * 0.08, r.center().y()), QPointF(r.left() + w * 0.3, top),
+                   QPointF(r.right() - w * 0.08, top), QPointF(r.right() - w * 0.08, bottom),
+                   QPointF(r.left() + w * 0.3, bottom)])
     _cross(p, QRectF(r.left() + w * 0.35, r.top() + h * 0.25, w * 0.5, h * 0.5))
 
 
@@ -223,7 +225,8 @@ def _scales(p: QPainter, r: QRectF) -> None:
     cx = r.center().x()
     p.drawLine(QPointF(cx, r.top() + h * 0.12), QPointF(cx, r.bottom() - h * 0.12))
     p.drawLine(QPointF(r.left() + w * 0.15, r.top() + h * 0.25), QPointF(r.right() - w * 0.15, r.top() + h * 0.25))
-    p.drawLine(QPointF(r.left() + w * 0.3, r.bottom() - h * 0.12), QPointF(r.right() - w * 0.3, r.bottom() - h * 0.12))
+    foot = r.bottom() - h * 0.12
+    p.drawLine(QPointF(r.left() + w * 0.3, foot), QPointF(r.right() - w * 0.3, foot))
     for x in (r.left() + w * 0.22, r.right() - w * 0.22):
         p.drawArc(QRectF(x - w * 0.14, r.top() + h * 0.35, w * 0.28, h * 0.2), 180 * 16, 180 * 16)
 
@@ -231,8 +234,9 @@ def _scales(p: QPainter, r: QRectF) -> None:
 def _car(p: QPainter, r: QRectF) -> None:
     w, h = r.width(), r.height()
     p.drawRoundedRect(QRectF(r.left() + w * 0.08, r.top() + h * 0.42, w * 0.84, h * 0.28), 6, 6)
-    p.drawPolyline([QPointF(r.left() + w * 0.22, r.top() + h * 0.42), QPointF(r.left() + w * 0.32, r.top() + h * 0.22),
-                    QPointF(r.right() - w * 0.32, r.top() + h * 0.22), QPointF(r.right() - w * 0.22, r.top() + h * 0.42)])
+    low, high = r.top() + h * 0.42, r.top() + h * 0.22
+    p.drawPolyline([QPointF(r.left() + w * 0.22, low), QPointF(r.left() + w * 0.32, high),
+                    QPointF(r.right() - w * 0.32, high), QPointF(r.right() - w * 0.22, low)])
     for x in (r.left() + w * 0.28, r.right() - w * 0.28):
         p.drawEllipse(QPointF(x, r.top() + h * 0.74), w * 0.08, w * 0.08)
 

@@ -75,7 +75,7 @@ class OnScreenKeyboardWidget(QWidget):
     text_changed = Signal(str)
     submitted = Signal(str)
 
-    def __init__(self, mode: str = "simple", title_case: bool = False, max_length: int = 80,
+    def __init__(self, mode: str = "simple", *, title_case: bool = False, max_length: int = 80,
                  key_px: int = SIZES.key_px, labels: Callable[[str], str] | None = None,
                  masked: bool = False) -> None:
         super().__init__()

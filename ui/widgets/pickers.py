@@ -28,14 +28,15 @@ class DatePickerWidget(QWidget):
 
     picked = Signal(object)
 
-    def __init__(self, value: date | None, today: date, labels: Callable[[str], str]) -> None:
+    def __init__(self, value: date | None, today: date, labels: Callable[[str], str],
+                 parts: tuple[str, ...] = ("day", "month", "year")) -> None:
         super().__init__()
         self.value = value or date(today.year - 30, 1, 1)
         self.labels = labels
         grid = QGridLayout(self)
         grid.setSpacing(SIZES.spacing_px)
         self.shown: dict[str, QLabel] = {}
-        for row, part in enumerate(("day", "month", "year")):
+        for row, part in enumerate(parts):
             name = QLabel(labels(f"date_{part}"))
             name.setFont(font(SIZES.text_px, bold=True))
             minus = BigButton(labels("minus"), "back", role="secondary")
@@ -56,7 +57,7 @@ class DatePickerWidget(QWidget):
         ok = BigButton(labels("key_done"), "check", role="primary")
         ok.setObjectName("date_done")
         ok.clicked.connect(lambda: self.picked.emit(self.value))
-        grid.addWidget(ok, 3, 0, 1, 4)
+        grid.addWidget(ok, len(parts), 0, 1, 4)
         self._show()
 
     def set_value(self, value: date) -> None:
@@ -76,9 +77,9 @@ class DatePickerWidget(QWidget):
         self._show()
 
     def _show(self) -> None:
-        self.shown["day"].setText(f"{self.value.day:02d}")
-        self.shown["month"].setText(f"{self.value.month:02d}")
-        self.shown["year"].setText(str(self.value.year))
+        texts = {"day": f"{self.value.day:02d}", "month": f"{self.value.month:02d}", "year": str(self.value.year)}
+        for part, label in self.shown.items():
+            label.setText(texts[part])
 
 
 def _safe(year: int, month: int, day: int) -> date:

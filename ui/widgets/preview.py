@@ -59,7 +59,7 @@ class CameraPreviewWidget(QWidget):
         try:
             camera.start()
         except Exception as exc:
-            self.ctx.tasks.on_main(lambda: self.analysed.emit(exc))
+            self.ctx.tasks.on_main(lambda e=exc: self.analysed.emit(e))
             return
         try:
             while not self._stop.is_set():
@@ -73,7 +73,7 @@ class CameraPreviewWidget(QWidget):
                 time.sleep(0.001)
         except Exception as exc:
             log.warning("camera preview stopped: %s", type(exc).__name__)
-            self.ctx.tasks.on_main(lambda: self.analysed.emit(exc))
+            self.ctx.tasks.on_main(lambda e=exc: self.analysed.emit(e))
         finally:
             try:
                 camera.stop()

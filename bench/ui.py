@@ -1,0 +1,147 @@
+"""UI benchmark: cold start to the idle screen, tap-to-next-screen latency, camera preview rate with detection.
+
+Run: `.venv/bin/python bench/ui.py` (offscreen when there is no display). Targets: cold start ≤ 2 s, tap to next
+screen ≤ 100 ms (median and 95th percentile), preview ≥ 15 frames per second while a face detector runs on each
+frame. Prints one table.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+if not (os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the Qt platform for a headless run, not a kiosk setting
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHILD = """
+import time, sys
+t0 = float(sys.argv[1])
+from pathlib import Path
+from kiosk.config import load_config
+from kiosk.bootstrap import DemoSetup, build_kiosk
+from ui.app import start_window
+from PySide6.QtCore import QCoreApplication
+config = load_config(None, {"kiosk": {"data_dir": sys.argv[2]}, "speech": {"backend": "silent"}})
+kiosk = build_kiosk(config, DemoSetup(enabled=True, fast=True))
+app, window, handler = start_window(kiosk, show=True)
+window.repaint()
+QCoreApplication.processEvents()
+assert window.current.name == "welcome"
+print(time.time() - t0, flush=True)
+handler.uninstall(); window.ctx.tasks.shutdown(); kiosk.close()
+"""
+
+
+def cold_start(runs: int = 3) -> list[float]:
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as data:
+            out = subprocess.run([sys.executable, "-c", CHILD, repr(time.time()), data], capture_output=True,
+                                 text=True, check=True, cwd=ROOT)
+            times.append(float(out.stdout.strip().splitlines()[-1]))
+    return times
+
+
+def tap_latency(driver: Any, rounds: int = 15) -> list[float]:
+    """Tap "Bắt đầu" → language page painted, then "Làm lại" → welcome painted; both transitions timed."""
+    from PySide6.QtCore import QCoreApplication
+
+    samples = []
+    window = driver.window
+    for _ in range(rounds):
+        for button, page in (("start", "language"), (window.footer.start_over, "welcome")):
+            widget = driver.find(button) if isinstance(button, str) else button
+            started = time.perf_counter()
+            driver.click(widget)
+            window.repaint()
+            QCoreApplication.processEvents()
+            assert window.current.name == page
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def preview_rate(driver: Any, seconds: float = 3.0) -> tuple[float, str]:
+    """Frames shown per second by the face preview while a detector looks at every frame."""
+    from PySide6.QtCore import QCoreApplication
+
+    from devices.camera.simulated import SimulatedCamera
+    from ui.widgets.preview import CameraPreviewWidget
+
+    frame = driver.kiosk.camera._given[0] if getattr(driver.kiosk.camera, "_given", None) else None
+    camera = SimulatedCamera(None, frames=[frame], fps=30, realtime=False)
+    driver.kiosk.camera = camera
+    try:
+        from devices.face.analysis import DlibFaceAnalyzer
+
+        analyzer = DlibFaceAnalyzer()
+        analyzer.load()
+        detect, what = analyzer.detect, "dlib HOG face detector, 320 px"
+    except Exception as exc:  # the models are an optional download
+        import cv2
+
+        cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+
+        def detect(image: Any) -> Any:
+            grey = cv2.cvtColor(cv2.resize(image, (320, 240)), cv2.COLOR_BGR2GRAY)
+            return cascade.detectMultiScale(grey)
+
+        what = f"OpenCV Haar cascade ({type(exc).__name__} loading dlib)"
+    preview = CameraPreviewWidget(driver.ctx, guide="face", analyse=detect)
+    preview.resize(1000, 1200)
+    preview.show()
+    preview.start()
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        QCoreApplication.processEvents()
+        time.sleep(0.002)
+    shown = preview.frames_shown
+    preview.stop()
+    return shown / seconds, what
+
+
+def main() -> int:
+    from datetime import datetime
+
+    from kiosk.bootstrap import DemoSetup, build_kiosk
+    from kiosk.config import load_config
+    from ui.app import start_window
+    from ui.demo import Driver
+
+    starts = cold_start()
+    with tempfile.TemporaryDirectory() as data:
+        config = load_config(None, {"kiosk": {"data_dir": data}, "speech": {"backend": "silent"}})
+        kiosk = build_kiosk(config, DemoSetup(enabled=True, fast=True, now=datetime(2026, 3, 2, 9)))
+        _app, window, handler = start_window(kiosk, show=True)
+        driver = Driver(window, click=lambda w, *a: w.click())
+        try:
+            taps = sorted(tap_latency(driver))
+            fps, what = preview_rate(driver)
+        finally:
+            handler.uninstall()
+            window.ctx.tasks.shutdown()
+            kiosk.close()
+    p95 = taps[int(len(taps) * 0.95) - 1]
+    rows = [
+        ("cold start to idle screen (median of 3)", f"{statistics.median(starts):.2f} s", "≤ 2 s",
+         statistics.median(starts) <= 2.0),
+        ("tap to next screen, median", f"{statistics.median(taps):.1f} ms", "≤ 100 ms", statistics.median(taps) <= 100),
+        ("tap to next screen, 95th percentile", f"{p95:.1f} ms", "≤ 100 ms", p95 <= 100),
+        (f"preview with detection ({what})", f"{fps:.1f} fps", "≥ 15 fps", fps >= 15),
+    ]
+    print(f"{'measure':<62} {'result':>10}  {'target':<9} ok")
+    for name, value, target, ok in rows:
+        print(f"{name:<62} {value:>10}  {target:<9} {'yes' if ok else 'NO'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""`python -m ui [--config FILE]`: the kiosk window on the devices in the configuration (what `kiosk run` starts).
+
+Exit codes: 0 closed normally, 2 configuration or device error (the message names the setting).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from kiosk.bootstrap import DeviceUnavailableError, build_kiosk
+from kiosk.config import ConfigError, load_config
+from kiosk.i18n import Translator
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ui")
+    parser.add_argument("--config")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    tr = Translator()
+    try:
+        config = load_config(Path(args.config) if args.config else None)
+        tr.language = config.kiosk.default_language
+        kiosk = build_kiosk(config)
+    except ConfigError as exc:
+        print(tr.text("common.config_error", detail=str(exc)), file=sys.stderr)
+        return 2
+    except DeviceUnavailableError as exc:
+        print(tr.text("ui.device_unavailable", detail=str(exc)), file=sys.stderr)
+        return 2
+    from ui.app import run
+
+    return run(kiosk)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

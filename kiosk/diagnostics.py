@@ -44,7 +44,7 @@ def _camera(kiosk: Any) -> tuple[bool, str]:
 
 
 def _printer(kiosk: Any) -> tuple[bool, str]:
-    from kiosk.printouts import print_help_slip
+    from kiosk.receipts import print_help_slip
 
     status = kiosk.printer.status()
     result = print_help_slip(kiosk, "ui.tech_test_page", "vi")

@@ -111,11 +111,11 @@ class HospitalVisit:
 
     def ticket_document(self, config: Any, language: str) -> Any:
         from kiosk.hospital.ticket import to_queue_ticket_data
-        from kiosk.printouts import issuer_for
+        from kiosk.receipts import issuer_for
         from printing.ticket import render_queue_ticket
 
         lang: Language = "en" if language == "en" else "vi"
-        data = to_queue_ticket_data(self.ticket, issuer_for(config, config.hospital.hospital_name), lang)
+        data = to_queue_ticket_data(self.ticket, issuer_for(config, hospital=True), lang)
         return render_queue_ticket(data, config.printer.paper)
 
     def wipe(self) -> None:

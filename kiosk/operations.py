@@ -199,9 +199,9 @@ class Operations:
 
     # ---- printing and help -----------------------------------------------------------------------------------
     def print_receipt(self, form: Any, outcome: Any, language: str) -> Any:
-        from kiosk.printouts import print_receipt
+        from kiosk.receipts import print_for_outcome
 
-        return print_receipt(self, form, outcome, language)
+        return print_for_outcome(self, form, outcome, language)
 
     def receipt_from_qr(self, frame: Any) -> tuple[str, str] | None:
         from printing.qr_payload import QrPayloadError, decode
@@ -219,9 +219,9 @@ class Operations:
         self.audit.record("help_requested", session_hash=self.session.session_hash)
 
     def print_help_slip(self) -> Any:
-        from kiosk.printouts import print_help_slip
+        from kiosk.receipts import print_help_slip
 
-        return print_help_slip(self, "ui.call_staff_title", self.session.language)
+        return print_help_slip(self, None, self.session.language)
 
     def scan_document(self) -> list[Any]:
         from kiosk.forms.fields import ScannedPage

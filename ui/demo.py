@@ -105,7 +105,11 @@ class Driver:
             raise JourneyError(f"no keyboard {keyboard_name!r} on page {self.window.current.name}")
         board = boards[0]
         for ch in text:
-            key = board.keys.get(ch) or board.keys.get(ch.lower())
+            key = board.keys.get(ch)
+            if key is None and ch.lower() in board.keys and "shift" in board.keys:
+                self.tap(board.keys["shift"])  # a capital: shift, then the letter
+                key = board.keys[ch.lower()]
+            key = key or board.keys.get(ch.lower())
             if key is None:
                 raise JourneyError(f"no key for {ch!r}")
             self.tap(key)
@@ -117,13 +121,15 @@ class Driver:
 
         picker = next(p for p in self.window.findChildren(DatePickerWidget, picker_name) if p.isVisible())
         for part in ("year", "month", "day"):
+            if picker.findChild(QAbstractButton, f"{part}_plus") is None:
+                continue  # a month picker has no day row
             for _ in range(200):
-                now = picker.value
-                have = getattr(now, part)
+                have = getattr(picker.value, part)
                 want = getattr(target, part)
                 if have == want:
                     break
-                self.tap(picker.findChild(QAbstractButton, f"{part}_{'plus' if want > have else 'minus'}"))
+                step = "10" if part == "year" and abs(want - have) >= 10 else ""
+                self.tap(picker.findChild(QAbstractButton, f"{part}_{'plus' if want > have else 'minus'}{step}"))
         self.tap(picker.findChild(QAbstractButton, "date_done"))
 
     def shot(self, name: str) -> Path | None:
@@ -168,12 +174,31 @@ def fill_form(driver: Driver, answers: dict[str, Any], screenshot_steps: bool = 
 
 
 def answer_field(driver: Driver, field: Any, answer: Any) -> None:
-    if not driver.has("keyboard") and not driver.has("choice_list"):
+    """Open the field's editor (tap its card) unless it is open already, then answer it."""
+    editing = getattr(driver.window.current, "editing", None)
+    if editing != field.key:
+        if editing is not None:  # put the other field's editor away first
+            open_key = editing.split(":")[1] if ":" in editing else editing
+            driver.tap(f"field_{open_key}")
         driver.tap(f"field_{field.key}")
+    answer_value(driver, field, answer)
+
+
+def answer_value(driver: Driver, field: Any, answer: Any) -> None:
     kind = field.type
-    if kind == "date":
-        if not driver.has("date_done"):
-            driver.tap(f"field_{field.key}")
+    if kind == "group":
+        for item in answer or []:
+            driver.tap("group_add")
+            for sub in field.sub_fields:
+                value = item.get(sub.key)
+                if value is None and not sub.required:
+                    driver.tap("group_skip")
+                else:
+                    answer_value(driver, sub, value)
+    elif kind in ("date", "month"):
+        if isinstance(answer, str):  # "MM/YYYY"
+            month, year = answer.split("/")
+            answer = date(int(year), int(month), 1)
         driver.set_date("date_picker", answer or date(1990, 1, 1))
     elif field.choices and kind != "address":
         value = answer if answer is not None else field.choices[0].value
@@ -186,6 +211,9 @@ def answer_field(driver: Driver, field: Any, answer: Any) -> None:
         driver.tap(_first_choice(driver))
         driver.type(ward, "choice_filter", submit=False)
         driver.tap(_first_choice(driver))
+        board = next(b for b in driver.window.findChildren(QWidget, "keyboard") if b.isVisible())
+        for _ in range(len(board.text())):
+            driver.tap(board.keys["\b"])  # the street as the chip wrote it: replace it
         driver.type(street)
     elif kind == "attachment":
         driver.tap("scan_document")

@@ -1,6 +1,7 @@
 """Reading elementary files whole, in as few APDUs as the card allows (ISO/IEC 7816-4 §11.2, ICAO 9303-10 §3.6).
 
-The first READ BINARY names the file by its short EF identifier (P1 = 0x80 | SFI), so no SELECT is spent, and
+The first READ BINARY names the file by its short EF identifier (P1 = 0x80 | SFI), so no SELECT is spent (chips
+that refuse short EF identifiers get a SELECT by FID instead), and
 asks for the largest response the link can carry: an extended Le when the card accepts extended length, else
 the biggest short Le whose secure-messaging envelope still fits 256 bytes. The BER-TLV header in those first
 bytes gives the file size (`tlv.total_length`); the rest follows in maximal chunks, with the odd-INS READ BINARY
@@ -14,6 +15,8 @@ from devices.card.apdu import (
     SHORT_MAX_NE,
     SW_END_OF_FILE,
     SW_FILE_NOT_FOUND,
+    SW_FUNC_NOT_SUPPORTED,
+    SW_INCORRECT_P1P2,
     SW_OK,
     SW_SECURITY_NOT_SATISFIED,
     CommandApdu,
@@ -25,6 +28,7 @@ from devices.card.tlv import TlvError, parse_one, total_length
 from devices.card.transport import CardTransport
 
 _MAX_EVEN_OFFSET = 0x7FFF
+SW_WRONG_PARAMETERS = 0x6B00  # some chips answer a short EF identifier they do not support with 6B00
 _MAX_FILE = 1 << 20  # no LDS file is near 1 MiB; a header claiming more is corrupt
 
 
@@ -50,6 +54,14 @@ class FileReader:
         sfi = fid & 0x1F
         chunk = chunk_size(self.transport)
         first = self.transport.transmit(CommandApdu(0x00, 0xB0, 0x80 | sfi, 0x00, b"", chunk))
+        if first.sw in (SW_INCORRECT_P1P2, SW_FUNC_NOT_SUPPORTED, SW_WRONG_PARAMETERS):
+            # A chip that does not take short EF identifiers in READ BINARY: SELECT the file by FID first.
+            selected = self.transport.transmit(CommandApdu(0x00, 0xA4, 0x02, 0x0C, fid.to_bytes(2, "big")))
+            if selected.sw == SW_FILE_NOT_FOUND:
+                return None
+            if selected.sw != SW_OK:
+                raise CardProtocolError(f"SELECT of {fid:04X} failed", selected.sw)
+            first = self.transport.transmit(CommandApdu(0x00, 0xB0, 0x00, 0x00, b"", chunk))
         if first.sw == SW_FILE_NOT_FOUND:
             return None
         if first.sw == SW_SECURITY_NOT_SATISFIED:

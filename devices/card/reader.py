@@ -17,7 +17,14 @@ from datetime import date
 
 from devices.card.access_keys import AccessKey
 from devices.card.active_auth import ecdsa_hash_for, verify_active_auth
-from devices.card.apdu import EXTENDED_MAX_NE, SHORT_MAX_NE, SW_OK, CommandApdu
+from devices.card.apdu import (
+    EXTENDED_MAX_NE,
+    SHORT_MAX_NE,
+    SW_END_OF_FILE,
+    SW_FILE_NOT_FOUND,
+    SW_OK,
+    CommandApdu,
+)
 from devices.card.bac import perform_bac
 from devices.card.chip_auth import CA_SUITES, ID_CA_ECDH_3DES, perform_chip_auth
 from devices.card.errors import (
@@ -42,10 +49,12 @@ from devices.card.lds.security_infos import (
     PaceInfo,
     parse_security_infos,
 )
+from devices.card.lds.sod import parse_sod
 from devices.card.pace import ECDH_GM_SUITES, perform_pace
 from devices.card.passive_auth import verify_passive_auth
 from devices.card.secure_messaging import SecureMessagingTransport, SmSession
-from devices.card.transport import CardTransport
+from devices.card.tlv import TlvError, total_length
+from devices.card.transport import ApduTransport, CardTransport
 from devices.card.trust_store import TrustStore
 
 log = logging.getLogger(__name__)
@@ -68,7 +77,7 @@ def _select_application(transport: CardTransport) -> None:
 def _pace_offer(transport: CardTransport) -> PaceInfo | None:
     """The first supported PACE variant in EF.CardAccess, or None (no file → BAC only)."""
     try:
-        raw = FileReader(transport).read(FID_CARD_ACCESS)
+        raw = _read_card_access(transport)
     except CardProtocolError:
         return None
     if raw is None:
@@ -82,6 +91,22 @@ def _pace_offer(transport: CardTransport) -> PaceInfo | None:
         if isinstance(info, PaceInfo) and info.protocol_oid in ECDH_GM_SUITES and info.parameter_id in (12, 13):
             return info
     return None
+
+
+def _read_card_access(transport: CardTransport) -> bytes | None:
+    """EF.CardAccess; the unprotected read doubles as the extended-length probe when the ATR does not say."""
+    if not isinstance(transport, ApduTransport) or transport.extended_length_known:
+        return FileReader(transport).read(FID_CARD_ACCESS)
+    answer = transport.probe_extended_length(CommandApdu(0x00, 0xB0, 0x80 | 0x1C, 0x00, b"", EXTENDED_MAX_NE))
+    if answer.sw == SW_FILE_NOT_FOUND:
+        return None
+    if answer.sw in (SW_OK, SW_END_OF_FILE) and answer.data:
+        try:
+            if total_length(answer.data[:8]) <= len(answer.data):
+                return answer.data[: total_length(answer.data[:8])]
+        except TlvError:
+            return None
+    return FileReader(transport).read(FID_CARD_ACCESS)
 
 
 def establish_access(transport: CardTransport, keys: Sequence[AccessKey], prefer_pace: bool = True) -> _Access:
@@ -151,6 +176,20 @@ def _active_auth(secure: SecureMessagingTransport, dg15: bytes, hash_oid: str | 
     return ChipCheckStatus.PASSED if ok else ChipCheckStatus.FAILED
 
 
+def _no_downgrade(sod: bytes, groups: dict[int, bytes], active_auth: ChipCheckStatus,
+                  chip_auth: ChipCheckStatus) -> tuple[ChipCheckStatus, ChipCheckStatus]:
+    """A chip whose signed SOD covers DG14/DG15 must show them: a clone hiding them to dodge CA/AA fails."""
+    try:
+        signed = set(parse_sod(sod).hashes)
+    except LdsError:
+        return active_auth, chip_auth  # Passive Authentication reports the broken SOD
+    if 15 in signed and 15 not in groups:
+        active_auth = ChipCheckStatus.FAILED
+    if 14 in signed and 14 not in groups:
+        chip_auth = ChipCheckStatus.FAILED
+    return active_auth, chip_auth
+
+
 def read_card(transport: CardTransport, keys: Sequence[AccessKey], trust_store: TrustStore | None,
               progress: Progress | None = None, *, today: date | None = None,
               prefer_pace: bool = True) -> Identity:
@@ -203,16 +242,17 @@ def read_card(transport: CardTransport, keys: Sequence[AccessKey], trust_store: 
                                 "EF.SOD missing")
     else:
         result = verify_passive_auth(sod, groups, trust_store, today or date.today())
+        active_auth, chip_auth = _no_downgrade(sod, groups, active_auth, chip_auth)
         report = SecurityReport(access.protocol, result.status, result.tampered_groups, active_auth, chip_auth,
                                 result.detail)
     log.info("chip read: access=%s pa=%s aa=%s ca=%s apdus=%d", report.access, report.passive_auth,
              report.active_auth, report.chip_auth, transport.apdu_count)
     try:
         identity = identity_from_groups(groups[1], groups.get(13), groups.get(2), report)
-    except LdsError as exc:
+    except (LdsError, TlvError) as exc:
         if report.passive_auth is PassiveAuthStatus.TAMPERED:
             raise AuthenticityError(report.detail, report.tampered_groups) from exc
-        raise CardProtocolError(f"chip data not readable: {exc.file or 'LDS'}") from exc
+        raise CardProtocolError(f"chip data not readable: {getattr(exc, 'file', '') or 'LDS'}") from exc
     step("done", 1.0)
     return identity
 

@@ -3,14 +3,14 @@
 `ApduTransport` sits on a byte-level `RawChannel` (PC/SC, the in-process emulator) and does what 7816-4 §5.3 leaves
 to the terminal: it follows `61xx` with GET RESPONSE, re-sends after `6Cxx` with the right Le, counts the APDUs on
 the wire (for the benchmark) and learns from the ATR historical bytes (7816-4 §8.1.1.2.7, card capabilities) whether
-the card accepts extended length fields.
+the card accepts extended length fields (or, when the ATR is silent, tries one harmless extended command).
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from devices.card.apdu import SHORT_MAX_NE, CommandApdu, ResponseApdu
+from devices.card.apdu import SHORT_MAX_NE, SW_WRONG_LENGTH, CommandApdu, ResponseApdu
 from devices.card.errors import CardProtocolError
 
 _MAX_CHAINED = 256  # GET RESPONSE rounds before we call the card broken
@@ -54,11 +54,11 @@ def historical_bytes(atr: bytes) -> bytes:
     return bytes(atr[offset : offset + count])
 
 
-def supports_extended_length(atr: bytes) -> bool:
-    """True when the card capabilities (compact-TLV tag 7, third byte, bit 7) announce extended Lc/Le."""
+def extended_length_from_atr(atr: bytes) -> bool | None:
+    """What the card capabilities (compact-TLV tag 7, third byte, bit 7) say about extended Lc/Le; None: silent."""
     hist = historical_bytes(atr)
     if not hist or hist[0] not in (0x00, 0x80):
-        return False
+        return None
     body = hist[1:-3] if hist[0] == 0x00 else hist[1:]
     i = 0
     while i < len(body):
@@ -67,7 +67,11 @@ def supports_extended_length(atr: bytes) -> bool:
         if tag == 0x7 and len(value) >= 3:
             return bool(value[2] & 0x40)
         i += 1 + length
-    return False
+    return None
+
+
+def supports_extended_length(atr: bytes) -> bool:
+    return extended_length_from_atr(atr) is True
 
 
 def contactless_atr(extended_length: bool) -> bytes:
@@ -85,7 +89,9 @@ class ApduTransport:
 
     def __init__(self, channel: RawChannel, extended_length: bool | None = None) -> None:
         self._channel = channel
-        self._extended = supports_extended_length(channel.atr) if extended_length is None else extended_length
+        announced = extended_length_from_atr(channel.atr) if extended_length is None else extended_length
+        self._extended = bool(announced)
+        self.extended_length_known = announced is not None
         self._count = 0
 
     @property
@@ -95,6 +101,22 @@ class ApduTransport:
     @property
     def apdu_count(self) -> int:
         return self._count
+
+    def probe_extended_length(self, command: CommandApdu) -> ResponseApdu:
+        """Send `command` in extended form to learn whether the card takes it (for cards whose ATR is silent).
+
+        Use a harmless unprotected command; a card without extended length answers 6700 and gets the command
+        again in short form. Afterwards `extended_length` holds what the card showed.
+        """
+        response = ResponseApdu.from_bytes(self._channel.exchange(command.to_bytes(extended=True)))
+        self._count += 1
+        self.extended_length_known = True
+        if response.sw == SW_WRONG_LENGTH:
+            self._extended = False
+            short_ne = None if command.ne is None else min(command.ne, SHORT_MAX_NE)
+            return self.transmit(CommandApdu(command.cla, command.ins, command.p1, command.p2, command.data, short_ne))
+        self._extended = True
+        return response
 
     def _exchange(self, command: CommandApdu) -> ResponseApdu:
         self._count += 1

@@ -153,7 +153,8 @@ def _read(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         keys = _keys(args)
     except InvalidAccessKeyError as exc:
-        ctx.warn("card.invalid_access_key", detail=exc.detail)
+        ctx.warn("card.invalid_access_key")
+        ctx.warn("card.technical_detail", detail=exc.detail)
         return EXIT_USAGE
     store_path = args.trust_store or ctx.config.card.trust_store
     try:
@@ -179,7 +180,8 @@ def _read(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.warn("card.card_removed")
         return EXIT_REMOVED
     except AuthenticityError as exc:
-        ctx.warn("card.not_authentic", detail=_authenticity_detail(ctx, None, exc.groups))
+        ctx.warn("card.not_authentic")
+        ctx.warn("card.not_authentic_because", detail=_authenticity_detail(ctx, None, exc.groups))
         return EXIT_NOT_AUTHENTIC
     except CardError as exc:
         log.info("card read failed: %s (%s)", exc.code, exc.detail)
@@ -198,7 +200,8 @@ def _read(args: argparse.Namespace, ctx: CliContext) -> int:
         payload |= {"apdu_count": transport.apdu_count, "elapsed_ms": elapsed_ms}
         ctx.emit_json(payload)
     if not trustworthy:
-        ctx.warn("card.not_authentic",
+        ctx.warn("card.not_authentic")
+        ctx.warn("card.not_authentic_because",
                  detail=_authenticity_detail(ctx, report, report.tampered_groups if report else ()))
         return EXIT_NOT_AUTHENTIC
     if args.photo_out and identity.photo is not None:

@@ -21,6 +21,20 @@ from ui.demo import citizen_journey
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) is not installed")
 
 
+BIRTH_ANSWERS = {
+    "applicant.phone": "0912345678",
+    "applicant.address": ("ha noi", "ngoc ha", "So 12 ngo 34"),
+    "child.full_name": "nguyeenx minh an",
+    "child.date_of_birth": date(2026, 2, 20),
+    "child.birth_place": "Beenhj vieenj Phuj sarn Haf Nooij",
+    "birth_certificate.number": "CS2026000123",
+    "other_parent.full_name": "le minh quaan",
+    "other_parent.date_of_birth": date(1988, 5, 10),
+    "other_parent.id_number": "001088123456",
+    "head.full_name": "nguyeenx thij thanh huwowng",
+}
+
+
 def read_qr(pdf: Path, tmp_path: Path) -> str:
     import cv2
     import zxingcpp
@@ -60,23 +74,32 @@ def test_hospital_checkin_journey_prints_a_numbered_exam_slip(make_kiosk: Any, t
 def test_combined_birth_service_journey_types_the_baby_name_in_telex_and_sends_it(make_kiosk: Any,
                                                                                    tmp_path: Path) -> None:
     driver = make_kiosk()
-    answers = {
-        "applicant.phone": "0912345678",
-        "applicant.address": ("ha noi", "ngoc ha", "So 12 ngo 34"),
-        "child.full_name": "nguyeenx minh an",
-        "child.date_of_birth": date(2026, 2, 20),
-        "child.birth_place": "Benh vien Phu san Ha Noi",
-        "birth_certificate.number": "CS2026000123",
-        "other_parent.full_name": "le minh quaan",
-        "other_parent.date_of_birth": date(1988, 5, 10),
-        "other_parent.id_number": "001088123456",
-        "head.full_name": "nguyeenx thij thanh huwowng",
-    }
-    receipt = citizen_journey(driver, "birth_combined", answers, telex=True)
+    receipt = citizen_journey(driver, "birth_combined", BIRTH_ANSWERS, telex=True)
     assert receipt is not None
     applications = driver.kiosk.portal_simulator.applications()
     assert len(applications) == 1
     body = str(applications[0])
     assert "Nguyễn Minh An" in body  # typed as Telex letters on the on-screen keyboard
+    assert "Bệnh viện Phụ sản Hà Nội" in body
     payload = decode(read_qr(receipt, tmp_path))
     assert payload.file_code == applications[0]["dossier_code"]
+
+
+def test_judicial_record_journey_fills_a_residence_history_of_two_periods(make_kiosk: Any, tmp_path: Path) -> None:
+    driver = make_kiosk()
+    answers = {
+        "applicant.phone": "0912345678",
+        "applicant.address": ("ha noi", "ngoc ha", "So 12 ngo 34"),
+        "birth_place": "Ha Noi",
+        "residence_history": [
+            {"from": "03/2008", "to": "06/2012", "place": "Ky tuc xa, Thu Duc", "job": "Sinh vien"},
+            {"from": "07/2012", "to": "02/2026", "place": "Ba Dinh, Ha Noi", "job": "Ke toan"},
+        ],
+    }
+    receipt = citizen_journey(driver, "judicial_record", answers)
+    assert receipt is not None
+    body = driver.kiosk.portal_simulator.applications()[0]["body"]
+    history = body["form"]["data"]["qua_trinh_cu_tru"]
+    assert [(h["from"], h["to"], h["job"]) for h in history] == [("03/2008", "06/2012", "Sinh vien"),
+                                                                ("07/2012", "02/2026", "Ke toan")]
+    assert body["applicant"]["address"]["street"] == "So 12 ngo 34"

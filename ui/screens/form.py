@@ -41,7 +41,8 @@ class FormScreen(Screen):
         return self.ctx.kiosk.session.form
 
     def enter(self) -> None:
-        self.editing = None
+        form = self.form
+        self.editing = self._first_open(form.current_step()) if form is not None else None
         super().enter()
 
     def leave(self) -> None:
@@ -60,15 +61,16 @@ class FormScreen(Screen):
             layout.addWidget(self.text(view.part_name, "hint"))
         layout.addWidget(self.title(view.title))
         layout.addWidget(self.text(self.t("form_progress", index=view.index, count=view.count), "hint"))
-        if self.editing is None:
-            self.editing = self._first_open(view)
         self.field_cards = {}
         cards = QWidget()
         card_box = QVBoxLayout(cards)
         card_box.setContentsMargins(0, 0, 0, 0)
         card_box.setSpacing(12)
+        # While one answer is being given, only its card stays above the keyboard or picker: one task per screen.
+        open_key = self._open_key()
         for field in view.fields:
-            card_box.addWidget(self._field_card(field))
+            if open_key is None or field.key == open_key:
+                card_box.addWidget(self._field_card(field))
         card_box.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -100,7 +102,7 @@ class FormScreen(Screen):
             self.rebuild()
             return True
         if form.back():
-            self.editing = None
+            self.editing = None  # back on an answered step: show all its answers
             self.rebuild()
             self.speak_intro()
             return True
@@ -146,8 +148,17 @@ class FormScreen(Screen):
             inner.addWidget(err)
         return box
 
+    def _open_key(self) -> str | None:
+        """The field whose editor is open ("address:KEY:stage" and "group:KEY:n" belong to KEY)."""
+        if self.editing is None:
+            return None
+        return self.editing.split(":")[1] if ":" in self.editing else self.editing
+
     def _edit(self, key: str) -> None:
-        self.editing = key
+        # Tapping the open field again puts its editor away and shows every field of the step.
+        self.editing = None if self._open_key() == key else key
+        self.address_draft = {}
+        self.group_draft = {}
         self.rebuild()
 
     def _editor(self, view: StepView) -> QWidget | None:
@@ -166,7 +177,12 @@ class FormScreen(Screen):
             return self._address_editor(field, address_stage)
         if field.type == "group":
             return self._group_panel(field)
-        return self._value_editor(field, lambda value, k=key: self._set(k, value))
+        field_key = key
+
+        def done(value: object) -> None:
+            self._set(field_key, value)
+
+        return self._value_editor(field, done)
 
     def _value_editor(self, field: FieldView, done: Callable[[object], None]) -> QWidget:
         """The right picker or keyboard for one value; `done` receives what the citizen chose or typed."""
@@ -308,14 +324,14 @@ class FormScreen(Screen):
             chooser = ChoiceListWidget(options, self.t, icon="home", filterable=True)
             chooser.setObjectName("province_list")
             chooser.chosen.connect(lambda v: self._address_pick(key, "province_code", int(v), "ward"))
-            return chooser
+            return self._with_hint("address_province", chooser)
         if stage == "ward":
             province = int(str(draft.get("province_code") or 0))
             options = [(str(u.code), u.name) for u in address.wards(province)]
             chooser = ChoiceListWidget(options, self.t, icon="home", filterable=True)
             chooser.setObjectName("ward_list")
             chooser.chosen.connect(lambda v: self._address_pick(key, "ward_code", int(v), "street"))
-            return chooser
+            return self._with_hint("address_ward", chooser)
         keyboard = OnScreenKeyboardWidget(mode=self.ctx.scratch.get("keyboard_mode", "simple"), labels=self.t)
         keyboard.setObjectName("keyboard")
         keyboard.set_text(str(draft.get("street") or ""))
@@ -325,6 +341,15 @@ class FormScreen(Screen):
         col.setContentsMargins(0, 0, 0, 0)
         col.addWidget(self.text(self.t("address_street"), "hint"))
         col.addWidget(keyboard)
+        return holder
+
+    def _with_hint(self, key: str, widget: QWidget) -> QWidget:
+        holder = QWidget()
+        col = QVBoxLayout(holder)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(8)
+        col.addWidget(self.text(self.t(key), "hint"))
+        col.addWidget(widget)
         return holder
 
     def _address_pick(self, key: str, part: str, value: int, next_stage: str) -> None:
@@ -376,7 +401,7 @@ class FormScreen(Screen):
         if form.at_review:
             self.ctx.kiosk.session.steps_completed()
             return
-        self.editing = None
+        self.editing = self._first_open(form.current_step())  # the next step opens at its first question
         self.rebuild()
         self.speak_intro()
 

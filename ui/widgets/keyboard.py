@@ -21,6 +21,7 @@ from ui.widgets.vietnamese import TypingEngine
 
 LETTER_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 CODE_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM.-<")
+SHIFT = "shift"
 NUMERIC_ROWS = ("123", "456", "789")
 TONE_KEYS = (("sắc", "tone:s"), ("huyền", "tone:f"), ("hỏi", "tone:r"), ("ngã", "tone:x"), ("nặng", "tone:j"))
 MARK_KEYS = (("ă", "ă"), ("â", "â"), ("ê", "ê"), ("ô", "ô"), ("ơ", "ơ"), ("ư", "ư"), ("đ", "đ"))
@@ -77,10 +78,12 @@ class OnScreenKeyboardWidget(QWidget):
 
     def __init__(self, mode: str = "simple", *, title_case: bool = False, max_length: int = 80,
                  key_px: int = SIZES.key_px, labels: Callable[[str], str] | None = None,
-                 masked: bool = False) -> None:
+                 masked: bool = False, compact: bool = False) -> None:
         super().__init__()
+        self.compact = compact  # letters only (a filter for a list): no digit row
         self.mode = mode
         self.masked = masked
+        self.shift = False
         self.title_case = title_case
         self.max_length = max_length
         self.key_px = key_px
@@ -111,6 +114,10 @@ class OnScreenKeyboardWidget(QWidget):
 
     def press(self, value: str) -> None:
         """Feed one key as if tapped (the tests tap the buttons; this is what a tap does)."""
+        if value == SHIFT:
+            self.shift = not self.shift
+            self._build_keys()
+            return
         if value == "\b":
             self.engine.backspace()
         elif value == "\n":
@@ -119,6 +126,10 @@ class OnScreenKeyboardWidget(QWidget):
         elif len(self.engine.text) < self.max_length:
             if self.mode in ("numeric", "pin") and not value.isdigit():
                 return
+            if self.shift and len(value) == 1:
+                value = value.upper()
+                self.shift = False  # one capital, as on a phone
+                self._build_keys()
             self.engine.key(value)
         self._show()
 
@@ -151,7 +162,7 @@ class OnScreenKeyboardWidget(QWidget):
         self.keys = {}
         rows = QVBoxLayout(self._keys_holder)
         rows.setContentsMargins(0, 0, 0, 0)
-        rows.setSpacing(8)
+        rows.setSpacing(6)
         if self.mode == "numeric":
             grid = QGridLayout()
             grid.setSpacing(8)
@@ -166,9 +177,20 @@ class OnScreenKeyboardWidget(QWidget):
         if self.mode == "simple":
             rows.addLayout(self._row([(lbl, v) for lbl, v in TONE_KEYS], dark=True))
             rows.addLayout(self._row(list(MARK_KEYS)))
-        rows.addLayout(self._row([(ch, ch) for ch in "1234567890"]))
-        for letters in LETTER_ROWS if self.mode != "code" else CODE_ROWS:
-            rows.addLayout(self._row([(ch, ch) for ch in letters]))
+        if not self.compact:
+            rows.addLayout(self._row([(ch, ch) for ch in "1234567890"]))
+        if self.mode == "code":
+            for letters in CODE_ROWS:
+                rows.addLayout(self._row([(ch, ch) for ch in letters]))
+        else:
+            first, second, third = LETTER_ROWS
+            rows.addLayout(self._row([(ch, ch) for ch in first]))
+            rows.addLayout(self._row([(ch, ch) for ch in second + "/"]))
+            third_row = self._row([(ch, ch) for ch in third + ",-"])
+            shift = self._key("⇧", SHIFT, dark=self.shift)
+            shift.setAccessibleName(self._labels("key_shift"))
+            third_row.insertWidget(0, shift)
+            rows.addLayout(third_row)
         last = QHBoxLayout()
         last.setSpacing(8)
         last.addWidget(self._key(self._labels("key_erase"), "\b", dark=True, icon="erase"), 2)
@@ -178,7 +200,7 @@ class OnScreenKeyboardWidget(QWidget):
 
     def _row(self, keys: list[tuple[str, str]], dark: bool = False) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.setSpacing(8)
+        row.setSpacing(6)  # ten keys of >= 15 mm fit a 1080 px portrait screen only with narrow gaps
         for label, value in keys:
             row.addWidget(self._key(label, value, dark=dark))
         return row

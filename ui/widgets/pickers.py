@@ -54,10 +54,19 @@ class DatePickerWidget(QWidget):
             grid.addWidget(minus, row, 1)
             grid.addWidget(shown, row, 2)
             grid.addWidget(plus, row, 3)
+        # Ten years at a tap, so a birth year far from the start is a few taps, not dozens.
+        decade_minus = BigButton(labels("minus_ten_years"), "back", role="secondary")
+        decade_minus.setObjectName("year_minus10")
+        decade_minus.clicked.connect(lambda: self._step("year", -10))
+        decade_plus = BigButton(labels("plus_ten_years"), "plus", role="secondary")
+        decade_plus.setObjectName("year_plus10")
+        decade_plus.clicked.connect(lambda: self._step("year", 10))
+        grid.addWidget(decade_minus, len(parts), 1)
+        grid.addWidget(decade_plus, len(parts), 3)
         ok = BigButton(labels("key_done"), "check", role="primary")
         ok.setObjectName("date_done")
         ok.clicked.connect(lambda: self.picked.emit(self.value))
-        grid.addWidget(ok, len(parts), 0, 1, 4)
+        grid.addWidget(ok, len(parts) + 1, 0, 1, 4)
         self._show()
 
     def set_value(self, value: date) -> None:
@@ -105,6 +114,8 @@ class ChoiceListWidget(QWidget):
         self.columns = columns
         self.page = 0
         self.filter = ""
+        # With the letter filter on screen there is room for four choices at a time.
+        self.per_page = 4 if filterable and len(self.choices) > MAX_CHOICES else MAX_CHOICES
         self.buttons: list[BigButton] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -126,7 +137,7 @@ class ChoiceListWidget(QWidget):
         layout.addLayout(paging)
         self.keyboard: OnScreenKeyboardWidget | None = None
         if filterable and len(self.choices) > MAX_CHOICES:
-            self.keyboard = OnScreenKeyboardWidget(mode="telex", labels=labels, key_px=94)
+            self.keyboard = OnScreenKeyboardWidget(mode="telex", labels=labels, key_px=94, compact=True)
             self.keyboard.setObjectName("choice_filter")
             self.keyboard.text_changed.connect(self._filter)
             layout.addWidget(self.keyboard)
@@ -151,9 +162,9 @@ class ChoiceListWidget(QWidget):
             b.deleteLater()
         self.buttons = []
         items = self.visible()
-        pages = max(1, -(-len(items) // MAX_CHOICES))
+        pages = max(1, -(-len(items) // self.per_page))
         self.page = max(0, min(self.page, pages - 1))
-        for i, (value, label) in enumerate(items[self.page * MAX_CHOICES:(self.page + 1) * MAX_CHOICES]):
+        for i, (value, label) in enumerate(items[self.page * self.per_page:(self.page + 1) * self.per_page]):
             b = BigButton(label, self.icon, role="secondary")
             b.setObjectName(f"choice_{value}")
             b.clicked.connect(lambda _=False, v=value: self.chosen.emit(v))

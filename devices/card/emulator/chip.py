@@ -23,6 +23,7 @@ from devices.card.apdu import (
     SW_END_OF_FILE,
     SW_FILE_NOT_FOUND,
     SW_FUNC_NOT_SUPPORTED,
+    SW_INCORRECT_P1P2,
     SW_INS_NOT_SUPPORTED,
     SW_OK,
     SW_SECURITY_NOT_SATISFIED,
@@ -74,10 +75,12 @@ class _Pending:
 class EmulatedChip:
     """Processes one command APDU at a time, like the chip's operating system."""
 
-    def __init__(self, image: ChipContents, random: Callable[[int], bytes] = os.urandom) -> None:
+    def __init__(self, image: ChipContents, random: Callable[[int], bytes] = os.urandom,
+                 atr: bytes | None = None) -> None:
         self.image = image
         self._random = random
-        self.atr = contactless_atr(image.extended_length)
+        self.atr = contactless_atr(image.extended_length) if atr is None else atr
+        self.short_ef_ids = True  # False: behave like chips that need SELECT before READ BINARY
         self.reset()
 
     def reset(self) -> None:
@@ -194,6 +197,8 @@ class EmulatedChip:
         return ResponseApdu(chunk, SW_OK if len(chunk) == want else SW_END_OF_FILE)
 
     def _read_binary(self, command: CommandApdu) -> ResponseApdu:
+        if command.p1 & 0x80 and not self.short_ef_ids:
+            return ResponseApdu.status(SW_INCORRECT_P1P2)
         if command.p1 & 0x80:
             fid = 0x0100 | (command.p1 & 0x1F)
             if fid != FID_CARD_ACCESS and not self._app_selected:
@@ -248,7 +253,10 @@ class EmulatedChip:
         if p1p2 == 0xC1A4:
             return self._pace_set_at(items)
         if p1p2 == 0x41A4 and self._session is not None and self.image.ca_private_key is not None:
-            oid = decode_oid(items.get(0x80, b"\x00"))
+            try:
+                oid = decode_oid(items.get(0x80, b""))
+            except ValueError:
+                return ResponseApdu.status(SW_WRONG_DATA)
             if oid not in CA_SUITES:
                 return ResponseApdu.status(SW_WRONG_DATA)
             self._ca_oid = oid

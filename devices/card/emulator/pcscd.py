@@ -87,7 +87,8 @@ def start_pcscd(workdir: Path, port: int | None = None) -> PcscdRig:
     fd = listener.fileno()
     # sd_listen_fds() wants the socket as fd 3 and LISTEN_PID equal to pcscd's own PID: a shell that moves the
     # descriptor and then execs pcscd (keeping its PID) provides both.
-    script = f'exec 3<&{fd} {fd}<&-; export LISTEN_FDS=1 LISTEN_PID=$$; exec "$0" --foreground -c "$1"'
+    move = "" if fd == 3 else f"exec 3<&{fd} {fd}<&-; "
+    script = move + 'export LISTEN_FDS=1 LISTEN_PID=$$; exec "$0" --foreground -c "$1"'
     log_path = workdir / "pcscd.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(["/bin/bash", "-c", script, executable, str(conf)], pass_fds=(fd,),

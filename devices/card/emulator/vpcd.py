@@ -26,9 +26,16 @@ class VpcdLinkError(OSError):
     """The vpcd driver cannot be reached (pcscd not running, or the port is wrong)."""
 
 
+_QUICKACK = getattr(socket, "TCP_QUICKACK", None)
+
+
 def _recv_exactly(sock: socket.socket, size: int) -> bytes | None:
     data = bytearray()
     while len(data) < size:
+        if _QUICKACK is not None:
+            # vpcd writes the length and the APDU in two segments; a delayed ACK of the first would hold the
+            # second back by Nagle's algorithm for ~40 ms per APDU. Linux resets QUICKACK, so set it each time.
+            sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
         chunk = sock.recv(size - len(data))
         if not chunk:
             return None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from devices.card.access_keys import from_details
 from devices.card.apdu import CommandApdu, ResponseApdu
@@ -12,7 +14,7 @@ from devices.card.emulator.inprocess import InProcessChannel
 from devices.card.emulator.personalise import CardImage
 from devices.card.errors import SecureMessagingError
 from devices.card.file_reader import FileReader
-from devices.card.secure_messaging import SecureMessagingTransport, wrap_command
+from devices.card.secure_messaging import SecureMessagingTransport, unwrap_response, wrap_command
 from devices.card.transport import ApduTransport
 
 AID = bytes.fromhex("A0000002471001")
@@ -81,3 +83,25 @@ def test_short_reads_use_the_largest_le_the_envelope_allows(bac_image: CardImage
     assert dg2 is not None
     assert secure.apdu_count - before == -(-len(dg2) // 0xE7)
     assert chip.authenticated
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(commands=st.lists(st.binary(min_size=4, max_size=80), max_size=6))
+def test_chip_answers_any_bytes_with_a_status_word(bac_image: CardImage, commands: list[bytes]) -> None:
+    """Fuzz target for the chip side: garbage from a terminal never crashes it, before or after access control."""
+    chip, _ = _bac(bac_image)
+    for raw in commands:
+        for prefix in (b"", bytes([raw[0] | 0x0C])):
+            answer = chip.process(prefix + raw[len(prefix):])
+            assert len(answer) >= 2
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=120), sw=st.integers(0, 0xFFFF))
+def test_terminal_refuses_any_forged_protected_response(bac_image: CardImage, data: bytes, sw: int) -> None:
+    _, secure = _bac(bac_image)
+    try:
+        answer = unwrap_response(secure.session, ResponseApdu(data, sw))
+    except SecureMessagingError:
+        return
+    assert answer.data == b"" and not answer.ok  # only a bare error status passes without a MAC

@@ -106,3 +106,38 @@ def test_cloned_chip_without_the_ca_key_fails(demo_image: CardImage) -> None:
     clone = dataclasses.replace(demo_image, ca_private_key=ec.generate_private_key(ec.BrainpoolP256R1()))
     with pytest.raises(AuthenticityError):
         read_card(inprocess_transport(clone), [DEMO_KEY], None)
+
+
+@pytest.mark.parametrize("fixture", ["demo_image", "short_image", "bac_image"])
+def test_extended_length_is_found_by_trying_when_the_atr_is_silent(fixture: str,
+                                                                   request: pytest.FixtureRequest) -> None:
+    image: CardImage = request.getfixturevalue(fixture)
+    silent = bytes.fromhex("3B8180018080")  # contactless ATR whose historical bytes hold no card capabilities
+    transport = ApduTransport(InProcessChannel(EmulatedChip(image, atr=silent)))
+    assert not transport.extended_length and not transport.extended_length_known
+    identity = read_card(transport, [DEMO_KEY] if fixture != "bac_image" else [_bac_key(image)], None)
+    assert identity.photo is not None
+    assert transport.extended_length is image.extended_length
+
+
+def _bac_key(image: CardImage) -> AccessKey:
+    return AccessKey(image.mrz_info[:9].rstrip("<"), image.mrz_info[10:16], image.mrz_info[17:23])
+
+
+def test_chip_without_short_ef_ids_is_read_with_select(demo_image: CardImage, trust_dir: Path) -> None:
+    chip = EmulatedChip(demo_image)
+    chip.short_ef_ids = False
+    transport = ApduTransport(InProcessChannel(chip))
+    identity = read_card(transport, [DEMO_KEY], TrustStore.from_folder(trust_dir))
+    assert identity.security is not None and identity.security.trustworthy
+    assert identity.full_name == "Nguyễn Thị Thanh Hương"
+
+
+def test_clone_hiding_dg15_to_dodge_active_auth_fails(demo_image: CardImage) -> None:
+    files = {fid: data for fid, data in demo_image.files.items() if fid != 0x010F}
+    files[0x011E] = demo_image.files[0x011E]  # COM still lists DG15; the signed SOD still covers it
+    clone = dataclasses.replace(demo_image, files=files, aa_private_key=None)
+    identity = read_card(inprocess_transport(clone), [DEMO_KEY], None)
+    assert identity.security is not None
+    assert identity.security.active_auth is ChipCheckStatus.FAILED
+    assert not identity.security.trustworthy

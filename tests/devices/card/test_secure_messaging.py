@@ -37,7 +37,7 @@ def test_terminal_and_chip_halves_agree(suite: CipherSuite, ins: int, data: byte
     terminal, chip = _pair(suite)
     plain = CommandApdu(0x00, ins, 0x01, 0x02, data, ne)
     protected = wrap_command(terminal, plain)
-    assert data == b"" or data not in protected.data
+    assert len(data) < 8 or data not in protected.data  # short strings may occur in ciphertext by chance
     assert unwrap_command(chip, CommandApdu.from_bytes(protected.to_bytes())) == plain
     answer = ResponseApdu(reply, sw)
     assert unwrap_response(terminal, wrap_response(chip, answer)) == answer
@@ -81,7 +81,7 @@ def test_largest_short_reads_fit_the_envelope() -> None:
     assert max_plain_le(8) == 0xE7
     assert max_plain_le(16) == 0xDF
     for block in (8, 16):
-        terminal, chip = _pair(DES3 if block == 8 else AES128)
+        _terminal, chip = _pair(DES3 if block == 8 else AES128)
         chip.ssc += 1
         wrapped = wrap_response(chip, ResponseApdu(bytes(max_plain_le(block)), 0x9000))
         assert len(wrapped.data) <= 256

@@ -9,6 +9,7 @@ from devices.card.errors import CardProtocolError
 from devices.card.transport import (
     ApduTransport,
     contactless_atr,
+    extended_length_from_atr,
     historical_bytes,
     supports_extended_length,
 )
@@ -56,4 +57,6 @@ def test_extended_length_is_read_from_the_card_capabilities() -> None:
     # A contact ATR (T=1) from a Java Card: 3B F8 13 00 00 81 31 FE 45 + "JCOP41V2" historical bytes.
     assert not supports_extended_length(bytes.fromhex("3BF81300008131FE454A434F5034315632"))
     assert not supports_extended_length(b"")
+    assert extended_length_from_atr(contactless_atr(False)) is False
+    assert extended_length_from_atr(bytes.fromhex("3B8180018080")) is None  # no card capabilities: silent
     assert ApduTransport(ScriptedCard([], contactless_atr(True))).extended_length

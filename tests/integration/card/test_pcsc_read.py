@@ -12,7 +12,8 @@ from tests.integration.card.conftest import CardRig
 pytestmark = pytest.mark.integration
 
 DEMO = ("--id-number", "001190012345", "--birth", "900314", "--expiry", "300314")
-NO_EXPIRY_QR = "036158007890|162345678|Phạm Thị Hoà|20051958|Nữ|Thôn Trung, Xã Hải Anh, Huyện Hải Hậu, Nam Định|10092021"
+NO_EXPIRY_QR = ("036158007890|162345678|Phạm Thị Hoà|20051958|Nữ|"
+                "Thôn Trung, Xã Hải Anh, Huyện Hải Hậu, Nam Định|10092021")
 
 
 def test_full_read_is_genuine_and_complete(card: CardRig, tmp_path: Path) -> None:

@@ -82,21 +82,27 @@ def queue_summary(kiosk: Any) -> list[tuple[str, str]]:
 
 
 def statistics(kiosk: Any, language: str) -> list[tuple[str, str]]:
+    """Counts for the manager: by service, by queue state, by portal status (no file, no person)."""
     from kiosk.stats import compute_statistics
 
     result = compute_statistics(kiosk.submissions.queue)
-    lines: list[tuple[str, str]] = [("total", str(result.total))]
+    lines: list[tuple[str, str]] = [(kiosk.translate("ui.stats_total", language), str(result.total))]
     for code, count in result.by_service.items():
         try:
             name = kiosk.catalogue.get(code).name.get(language)
         except KeyError:
             name = code
         lines.append((name, str(count)))
-    lines += [(f"state {state}", str(count)) for state, count in result.by_state.items()]
-    lines += [(kiosk.translate(f"queue.status_{status}", language) if _has(kiosk, f"queue.status_{status}")
-               else f"status {status}", str(count)) for status, count in result.by_portal_status.items()]
-    lines.append(("waiting", str(result.waiting)))
+    lines += [(_label(kiosk, f"queue.state_{state}", language, state), str(count))
+              for state, count in result.by_state.items()]
+    lines += [(_label(kiosk, f"queue.status_{status}", language, f"status {status}"), str(count))
+              for status, count in result.by_portal_status.items()]
+    lines.append((kiosk.translate("ui.stats_waiting", language), str(result.waiting)))
     return lines
+
+
+def _label(kiosk: Any, key: str, language: str, fallback: str) -> str:
+    return kiosk.translate(key, language) if _has(kiosk, key) else fallback
 
 
 def _has(kiosk: Any, key: str) -> bool:

@@ -85,6 +85,7 @@ class KioskWindow(QWidget):
 
         self._unsubscribe = ctx.kiosk.session.subscribe(self._on_session_event)
         ctx.kiosk.watch_card(ctx.tasks.relay(self._on_card_present))
+        self._ticks = 0
         self._tick = QTimer(self)
         self._tick.setInterval(250)
         self._tick.timeout.connect(self._on_tick)
@@ -171,6 +172,11 @@ class KioskWindow(QWidget):
     def _on_tick(self) -> None:
         session = self.ctx.kiosk.session
         session.tick()
+        self._ticks += 1
+        if self._ticks % 20 == 0:  # every five seconds: is the portal reachable? (the queue's breaker knows)
+            offline = self.ctx.kiosk.portal_offline()
+            if offline != self.offline.isVisible():
+                self._refresh_chrome()
         if session.warned:
             self.overlay.set_seconds(session.seconds_until_wipe() or 0.0)
 

@@ -3,7 +3,8 @@
 The terminal sends an ephemeral public key on the chip's curve (MSE:SET KAT for the 3DES variant, MSE:SET AT +
 GENERAL AUTHENTICATE for AES), both sides compute the shared secret with the chip's static key, and secure
 messaging restarts with keys derived from it (SSC zero). A cloned chip without the private key cannot produce
-the next response MAC, so the first read after Chip Authentication is the proof.
+the next response MAC, so the first read after Chip Authentication is the proof. DG14 keys with explicit EC domain
+parameters (RFC 3279 §2.3.5, common on Brainpool chips) are loaded through `public_keys.load_spki`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from devices.card.apdu import CommandApdu
 from devices.card.cipher import AES128, AES192, AES256, DES3, CipherSuite
 from devices.card.errors import CardProtocolError, UnsupportedCardError
 from devices.card.pace import encode_oid
+from devices.card.public_keys import UnsupportedAlgorithmError, load_spki
 from devices.card.secure_messaging import SecureMessagingTransport, SmSession
 from devices.card.tlv import encode_tlv
 
@@ -44,8 +46,8 @@ def perform_chip_auth(transport: SecureMessagingTransport, oid: str, public_key_
     if suite is None:
         raise UnsupportedCardError(f"Chip Authentication {oid} is not supported")
     try:
-        chip_key = serialization.load_der_public_key(public_key_der)
-    except ValueError as exc:
+        chip_key = load_spki(public_key_der)
+    except UnsupportedAlgorithmError as exc:
         raise UnsupportedCardError("DG14 key uses parameters this reader cannot load") from exc
     if not isinstance(chip_key, ec.EllipticCurvePublicKey):
         raise UnsupportedCardError("only ECDH Chip Authentication is supported")

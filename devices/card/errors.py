@@ -59,6 +59,18 @@ class AuthenticityError(CardError):
         self.groups = groups
 
 
+class StaffCheckNeededError(AuthenticityError):
+    """The chip is genuine but its own data disagrees (e.g. ID number vs birth date): a staff member must check the
+    card by hand. A subclass of AuthenticityError so that code handling only that still refuses the read."""
+
+    code = "inconsistent_data"
+    message_key = "card.staff_check_needed"
+
+    def __init__(self, detail: str = "", problems: tuple[str, ...] = ()) -> None:
+        super().__init__(detail)
+        self.problems = problems
+
+
 class CardProtocolError(CardError):
     """The chip answered something the protocol does not allow (bad status word, malformed APDU or TLV)."""
 

@@ -40,15 +40,23 @@ class SecurityReport:
     active_auth: ChipCheckStatus = ChipCheckStatus.NOT_RUN
     chip_auth: ChipCheckStatus = ChipCheckStatus.NOT_RUN
     detail: str = ""  # technical, non-personal (e.g. "DSC expired"), for technicians' logs
+    # Codes of disagreements inside the chip's own data (lds/consistency.py), e.g. "id_number_century_digit".
+    consistency: tuple[str, ...] = ()
 
     @property
-    def trustworthy(self) -> bool:
-        """True when nothing found is wrong: the kiosk may go on (unchecked only where no trust store is set)."""
+    def authentic(self) -> bool:
+        """The chip and its data come from the issuer as far as checked (unchecked only where no trust store is set)."""
         return (
             self.passive_auth in (PassiveAuthStatus.GENUINE, PassiveAuthStatus.UNCHECKED)
             and self.active_auth is not ChipCheckStatus.FAILED
             and self.chip_auth is not ChipCheckStatus.FAILED
         )
+
+    @property
+    def trustworthy(self) -> bool:
+        """True when nothing found is wrong, so the kiosk may go on by itself. A genuine chip whose data disagrees
+        with itself is not: the self-service flow stops and a staff member looks at the card."""
+        return self.authentic and not self.consistency
 
 
 @dataclass(frozen=True)

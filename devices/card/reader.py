@@ -3,7 +3,9 @@
 Order of work, chosen so nothing personal is touched before the chip is known to be the right one:
 access control (PACE when EF.CardAccess offers a supported variant, else BAC; each candidate key in turn),
 EF.COM for the list of data groups, DG14 and Chip Authentication (the following reads prove it), DG1, DG13,
-DG2, DG15 and Active Authentication, EF.SOD and Passive Authentication, then the Identity is assembled.
+DG2, DG15 and Active Authentication, EF.SOD and Passive Authentication, the CCCD's internal cross-checks
+(`lds.consistency`: MRZ document number = last 9 ID digits, MRZ birth date and sex = DG13, ID-number digits), then
+the Identity is assembled. A cross-check failure leaves the chip authentic but not trustworthy: staff must look.
 Technical steps are logged without personal data; the data stays in memory.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from devices.card.access_keys import AccessKey
@@ -32,6 +34,7 @@ from devices.card.errors import (
     AuthenticityError,
     CardProtocolError,
     SecureMessagingError,
+    StaffCheckNeededError,
     UnsupportedCardError,
 )
 from devices.card.file_reader import FileReader
@@ -39,6 +42,9 @@ from devices.card.identity import AccessProtocol as Access
 from devices.card.identity import ChipCheckStatus, Identity, PassiveAuthStatus, SecurityReport
 from devices.card.lds.assemble import identity_from_groups
 from devices.card.lds.com import parse_com
+from devices.card.lds.consistency import consistency_problems, describe
+from devices.card.lds.dg1 import parse_dg1
+from devices.card.lds.dg13 import parse_dg13
 from devices.card.lds.dg14 import parse_dg14
 from devices.card.lds.errors import LdsError
 from devices.card.lds.files import AID_EMRTD, FID_CARD_ACCESS, FID_COM, FID_SOD, dg_fid
@@ -245,22 +251,35 @@ def read_card(transport: CardTransport, keys: Sequence[AccessKey], trust_store: 
         active_auth, chip_auth = _no_downgrade(sod, groups, active_auth, chip_auth)
         report = SecurityReport(access.protocol, result.status, result.tampered_groups, active_auth, chip_auth,
                                 result.detail)
-    log.info("chip read: access=%s pa=%s aa=%s ca=%s apdus=%d", report.access, report.passive_auth,
-             report.active_auth, report.chip_auth, transport.apdu_count)
     try:
+        report = _with_consistency(report, groups)
         identity = identity_from_groups(groups[1], groups.get(13), groups.get(2), report)
     except (LdsError, TlvError) as exc:
         if report.passive_auth is PassiveAuthStatus.TAMPERED:
             raise AuthenticityError(report.detail, report.tampered_groups) from exc
         raise CardProtocolError(f"chip data not readable: {getattr(exc, 'file', '') or 'LDS'}") from exc
+    log.info("chip read: access=%s pa=%s aa=%s ca=%s consistency=%s apdus=%d", report.access, report.passive_auth,
+             report.active_auth, report.chip_auth, ",".join(report.consistency) or "ok", transport.apdu_count)
     step("done", 1.0)
     return identity
 
 
+def _with_consistency(report: SecurityReport, groups: dict[int, bytes]) -> SecurityReport:
+    """The report with the CCCD's internal cross-checks (DG1 vs DG13 vs the ID number's own digits) added."""
+    problems = consistency_problems(parse_dg1(groups[1]), parse_dg13(groups[13]) if 13 in groups else None)
+    if not problems:
+        return report
+    detail = "; ".join(part for part in (report.detail, describe(problems)) if part)
+    return replace(report, consistency=problems, detail=detail)
+
+
 def require_trustworthy(identity: Identity) -> Identity:
-    """The identity, or AuthenticityError naming the data groups when the chip cannot be trusted."""
+    """The identity, or AuthenticityError naming the data groups when the chip cannot be trusted, or
+    StaffCheckNeededError (an AuthenticityError) when a genuine chip's data disagrees with itself."""
     report = identity.security
-    if report is None or not report.trustworthy:
+    if report is None or not report.authentic:
         groups = report.tampered_groups if report else ()
         raise AuthenticityError(report.detail if report else "no security report", groups)
+    if report.consistency:
+        raise StaffCheckNeededError(report.detail, report.consistency)
     return identity

@@ -6,7 +6,9 @@
     kiosk card emulate --profile FILE [--port 35963] [--tamper-dg N] [--issuer-dir DIR]
 
 Exit codes of `read`: 0 read and genuine (or unchecked without a trust store), 2 usage, 3 no reader or no card,
-4 access denied (wrong MRZ/QR), 5 authenticity failure, 6 card removed or link lost mid-read, 1 anything else.
+4 access denied (wrong MRZ/QR), 5 authenticity failure, 6 card removed or link lost mid-read, 7 genuine chip whose
+data disagrees with itself (staff must check; `security.consistency` in --json lists the problem codes),
+1 anything else.
 Personal data goes only to stdout (the citizen's own read) or to --photo-out; never to logs.
 """
 
@@ -38,6 +40,7 @@ EXIT_NO_CARD = 3
 EXIT_ACCESS_DENIED = 4
 EXIT_NOT_AUTHENTIC = 5
 EXIT_REMOVED = 6
+EXIT_STAFF_CHECK = 7
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +114,7 @@ def _security_json(report: SecurityReport | None) -> dict[str, Any] | None:
         "tampered_groups": list(report.tampered_groups),
         "active_auth": report.active_auth.value,
         "chip_auth": report.chip_auth.value,
+        "consistency": list(report.consistency),
     }
 
 
@@ -199,6 +203,10 @@ def _read(args: argparse.Namespace, ctx: CliContext) -> int:
         payload = identity_json(identity) if trustworthy else {"security": _security_json(report)}
         payload |= {"apdu_count": transport.apdu_count, "elapsed_ms": elapsed_ms}
         ctx.emit_json(payload)
+    if report is not None and report.authentic and not trustworthy:
+        log.info("genuine chip with inconsistent data: %s", ",".join(report.consistency))
+        ctx.warn("card.staff_check_needed")
+        return EXIT_STAFF_CHECK
     if not trustworthy:
         ctx.warn("card.not_authentic")
         ctx.warn("card.not_authentic_because",

@@ -32,10 +32,12 @@ def _luminance(rgb: np.ndarray) -> np.ndarray:
 
 def drawn_contrast(pixels: np.ndarray, rect: QRect) -> float:
     """Contrast between the most common colour in `rect` (the background) and the pixel furthest from it."""
-    area = pixels[rect.top():rect.bottom(), rect.left():rect.right()].reshape(-1, 3)
-    colours, counts = np.unique(area, axis=0, return_counts=True)
-    background = _luminance(colours[counts.argmax()][None, :])[0]
+    area = pixels[rect.top():rect.bottom(), rect.left():rect.right()].reshape(-1, 3).astype(np.uint32)
+    packed = (area[:, 0] << 16) | (area[:, 1] << 8) | area[:, 2]
+    values, counts = np.unique(packed, return_counts=True)
+    colours = np.stack([(values >> 16) & 255, (values >> 8) & 255, values & 255], axis=1)
     lum = _luminance(colours)
+    background = lum[counts.argmax()]
     hi = np.maximum(lum, background)
     lo = np.minimum(lum, background)
     return float(((hi + 0.05) / (lo + 0.05)).max())

@@ -135,9 +135,24 @@ def test_technician_queue_and_statistics_tabs_count_without_personal_data(make_k
     assert f"{driver.kiosk.translate('ui.queue_accepted', 'vi')}: 1" in queue_text
     driver.tap("tech_tab_stats")
     stats_text = "\n".join(w.text() for w in driver.window.findChildren(QLabel) if w.isVisible())
-    assert "total: 1" in stats_text
+    assert f"{driver.kiosk.translate('ui.stats_total', 'vi')}: 1" in stats_text
+    assert f"{driver.kiosk.translate('queue.state_accepted', 'vi')}: 1" in stats_text
     driver.tap("tech_tab_logs")
     log_text = "\n".join(w.text() for w in driver.window.findChildren(QLabel) if w.isVisible())
     assert "submission_sent" in log_text
     for text in (queue_text, stats_text, log_text):
         assert "Nguyễn" not in text and "001190012345" not in text
+
+
+def test_call_staff_prints_a_help_slip_and_returns_to_the_same_step(make_kiosk: Any) -> None:
+    driver = make_kiosk()
+    driver.tap("start")
+    driver.tap(driver.window.footer.call_staff)
+    driver.wait_page("call_staff")
+    driver.tap("help_slip")
+    driver.wait(lambda: driver.window.current.status.text() != "", 10, "slip printed")
+    assert driver.window.current.status.text() == driver.kiosk.translate("ui.help_slip_printed", "vi")
+    assert list(driver.kiosk.config.printer.output_dir.glob("*.pdf"))
+    assert "help_requested" in [r.event for r in driver.kiosk.audit.records()]
+    driver.tap("help_continue")
+    assert driver.window.current.name == "language"

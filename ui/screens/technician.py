@@ -44,7 +44,7 @@ class TechnicianScreen(Screen):
         row.setSpacing(10)
         for tab, icon in TABS:
             b = BigButton(self.t(f"tech_tab_{tab}"), icon, role="primary" if tab == self.tab else "secondary",
-                          tile=True, min_height=150, text_px=24)
+                          tile=True, min_height=200, text_px=24)
             b.setObjectName(f"tech_tab_{tab}")
             b.clicked.connect(lambda _=False, t=tab: self._tab(t))
             row.addWidget(b)

@@ -39,7 +39,7 @@ class BigButton(QPushButton):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         height = min_height or SIZES.button_height_px
         self.setMinimumHeight(height)
-        self.setMinimumWidth(height)
+        self.setMinimumWidth(min(height, 150))  # never narrower than a 15 mm target, whatever the height
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAccessibleName(text)
 

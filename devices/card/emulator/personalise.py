@@ -11,10 +11,12 @@ import dataclasses
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from asn1crypto import keys
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from devices.card.active_auth import AaPrivateKey
+from devices.card.emulator.domain_parameters import EXPLICIT_CURVES, explicit_spki
 from devices.card.emulator.issuer import TestIssuer
 from devices.card.emulator.profile import CardProfile, PersonData, ProfileError, load_profile
 from devices.card.identity import FacePhoto
@@ -42,6 +44,7 @@ from devices.card.lds.security_infos import (
     pace_oid,
 )
 from devices.card.lds.sod import sign_sod
+from devices.card.public_keys import ASN1_ERRORS
 
 __all__ = ["CardImage", "CardProfile", "TestIssuer", "load_profile", "personalise", "tamper"]
 
@@ -159,9 +162,10 @@ def personalise(profile: CardProfile, issuer: TestIssuer) -> CardImage:
     if options.chip_auth:
         curve = _CURVES.get(options.pace_curve or "brainpoolP256r1", ec.BrainpoolP256R1)
         ca_key = ec.generate_private_key(curve())
-        spki = ca_key.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        explicit = options.ca_key_parameters == "explicit"
+        if explicit and ca_key.curve.name not in EXPLICIT_CURVES:
+            raise ProfileError(f"explicit Chip Authentication parameters are not available for {ca_key.curve.name}")
+        spki = _ca_spki(ca_key, explicit)
         infos.append(ChipAuthenticationInfo(ca_oid("ECDH", options.pace_cipher), 1, None))
         infos.append(ChipAuthenticationPublicKeyInfo(ID_PK_ECDH, spki, None))
     if isinstance(aa_key, ec.EllipticCurvePrivateKey):
@@ -229,10 +233,24 @@ def _same_kind_of_key(key: AaPrivateKey) -> AaPrivateKey:
     return ec.generate_private_key(key.curve)
 
 
+def _is_explicit(spki: bytes) -> bool:
+    try:
+        return bool(keys.PublicKeyInfo.load(spki)["algorithm"]["parameters"].name == "specified")
+    except ASN1_ERRORS:
+        return False
+
+
+def _ca_spki(key: ec.EllipticCurvePrivateKey, explicit: bool) -> bytes:
+    if explicit:
+        return explicit_spki(key.public_key())
+    return key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
 def _replace_ca_key(dg14: bytes, key: ec.EllipticCurvePrivateKey) -> bytes:
-    spki = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     infos = [
-        replace(info, public_key_der=spki) if isinstance(info, ChipAuthenticationPublicKeyInfo) else info
+        # The forger keeps the original key encoding so only Passive Authentication can tell.
+        replace(info, public_key_der=_ca_spki(key, _is_explicit(info.public_key_der)))
+        if isinstance(info, ChipAuthenticationPublicKeyInfo) else info
         for info in parse_dg14(dg14)
     ]
     return build_dg14(infos)

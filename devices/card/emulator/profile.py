@@ -55,6 +55,7 @@ class CardOptions:
     pace_cipher: str = "AES-CBC-CMAC-128"
     active_auth: Literal["rsa", "ec", "none"] = "rsa"  # rsa: RSA-2048 with ISO 9796-2; ec: ECDSA P-256
     chip_auth: bool = True                         # DG14 with an ECDH Chip Authentication key
+    ca_key_parameters: Literal["named", "explicit"] = "named"  # explicit: curve spelt out, as many real chips do
     extended_length: bool = True
     photo_format: Literal["jpeg", "jpeg2000"] = "jpeg"
     face_container: Literal["19794", "39794"] = "19794"
@@ -123,6 +124,7 @@ def _options(table: Mapping[str, Any]) -> CardOptions:
         raise ProfileError("pace_cipher is not one of " + ", ".join(CIPHERS.values()))
     choices = {
         "active_auth": ("rsa", "ec", "none"), "photo_format": ("jpeg", "jpeg2000"),
+        "ca_key_parameters": ("named", "explicit"),
         "face_container": ("19794", "39794"),
         "hash_algorithm": ("sha1", "sha224", "sha256", "sha384", "sha512"),
     }

@@ -59,8 +59,10 @@ class CardRig:
     def trust_store(self) -> Path:
         return self.issuer_dir / "trust"
 
-    def insert(self, profile: str = "demo", *extra: str) -> Emulator:
-        command = [*KIOSK, "card", "emulate", "--profile", str(shipped_profiles_folder() / f"{profile}.toml"),
+    def insert(self, profile: str | Path = "demo", *extra: str) -> Emulator:
+        """Start the emulator with a shipped profile (by name) or a profile file (by path)."""
+        path = profile if isinstance(profile, Path) else shipped_profiles_folder() / f"{profile}.toml"
+        command = [*KIOSK, "card", "emulate", "--profile", str(path),
                    "--port", str(self.pcscd.port), "--issuer-dir", str(self.issuer_dir), *extra]
         emulator = Emulator(subprocess.Popen(command, env=self.pcscd.env, stderr=subprocess.PIPE, text=True))
         self.emulators.append(emulator)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from devices.card.emulator.personalise import TestIssuer
+from devices.card.emulator.profile import shipped_profiles_folder
 from tests.integration.card.conftest import CardRig
 
 pytestmark = pytest.mark.integration
@@ -29,7 +30,7 @@ def test_full_read_is_genuine_and_complete(card: CardRig, tmp_path: Path) -> Non
     assert payload["date_of_expiry"] == "2030-03-14"
     assert len(payload["mrz"]) == 3
     assert payload["security"] == {"access": "PACE", "passive_auth": "genuine", "tampered_groups": [],
-                                   "active_auth": "passed", "chip_auth": "passed"}
+                                   "active_auth": "passed", "chip_auth": "passed", "consistency": []}
     assert payload["photo"]["bytes"] == photo.stat().st_size
     assert photo.read_bytes()[:2] == b"\xff\xd8"
     assert payload["apdu_count"] < 30
@@ -99,3 +100,22 @@ def test_no_card_on_the_reader_exits_3(card: CardRig) -> None:
     assert code == 3
     assert payload is None
     assert "place your ID card" in err
+
+
+def test_genuine_card_with_inconsistent_id_number_is_held_for_staff(card: CardRig, tmp_path: Path) -> None:
+    shipped = shipped_profiles_folder()
+    text = (shipped / "demo.toml").read_text(encoding="utf-8")
+    # Digit 4 = 3 claims a birth in the 2000s; the card says 1990. The issuer signed it all the same.
+    text = text.replace('id_number = "001190012345"', 'id_number = "001390012345"')
+    text = text.replace('photo = "portrait.jpg"', f'photo = "{shipped / "portrait.jpg"}"')
+    profile = tmp_path / "inconsistent.toml"
+    profile.write_text(text, encoding="utf-8")
+    card.insert(profile)
+    code, payload, err = card.read("--id-number", "001390012345", "--birth", "900314", "--expiry", "300314",
+                                   "--trust-store", str(card.trust_store), "--lang", "en")
+    assert code == 7
+    assert payload is not None
+    assert payload["security"]["passive_auth"] == "genuine"
+    assert payload["security"]["consistency"] == ["id_number_century_digit"]
+    assert "id_number" not in payload and "full_name" not in payload
+    assert "staff member to check" in err

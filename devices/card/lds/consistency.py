@@ -2,7 +2,7 @@
 
 The CCCD's MRZ document number is the last 9 digits of the 12-digit personal ID number, and the optional data of
 MRZ line 1 holds the whole number (ICAO 9303-5 §4.2.2 leaves the optional data to the issuer; the Vietnamese use
-is described in the card-reading notes); the MRZ birth date (ICAO 9303-3 §4.2.2, YYMMDD) and sex must match DG13;
+is the issuing rule for the CCCD); the MRZ birth date (YYMMDD, ICAO 9303-5) and sex must match DG13;
 the ID number itself encodes century, sex and birth year (`id_number`). Passive Authentication proves the groups
 came from the issuer, not that the issuer wrote them consistently: a disagreement on a genuine chip is a
 personalisation fault or a sign of a re-issued chip, and a staff member must look at the card.
@@ -51,7 +51,7 @@ def consistency_problems(mrz: Mrz, details: Dg13 | None) -> tuple[str, ...]:
             problems.append(MRZ_ID_NUMBER_MISMATCH)
     if dg13_birth is not None and len(mrz.date_of_birth) == 6:
         printed = yymmdd(dg13_birth)
-        # '<' marks a part of the birth date the issuer did not know (ICAO 9303-3 §4.2.2): only digits compare.
+        # "<" marks a part of the birth date the issuer did not know (ICAO 9303-3): only digits compare.
         if any(m != p for m, p in zip(mrz.date_of_birth, printed, strict=True) if m != "<"):
             problems.append(BIRTH_DATE_MISMATCH)
     if details.sex and mrz_sex and details.sex != mrz_sex:

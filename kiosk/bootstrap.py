@@ -16,7 +16,7 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,7 @@ def _card_emulated(config: KioskConfig, demo: DemoSetup) -> Any:
         profile_path = config.card.emulator_profile or shipped_profiles_folder() / "demo.toml"
         demo.card_image = personalise(load_profile(profile_path), issuer)
         demo.card_trust = TrustStore.from_certificates([issuer.csca_der])
-    return cls(_trust_store(config) or demo.card_trust, prefer_pace=config.card.prefer_pace)
+    return cls(_trust_store(config) or demo.card_trust, prefer_pace=config.card.prefer_pace, today=demo.today)
 
 
 def _camera_opencv(config: KioskConfig, _demo: DemoSetup) -> Any:
@@ -106,22 +106,19 @@ def _printer_pdf(config: KioskConfig, _demo: DemoSetup) -> Any:
 
 def _printer_cups(config: KioskConfig, _demo: DemoSetup) -> Any:
     cls = _load("printer.backend", "cups", "devices.printer.cups:CupsPrinter")
-    return cls(config.printer.cups_queue)
+    p = config.printer
+    return cls(p.cups_queue, server=p.cups_server, timeout_s=p.job_timeout_s)
 
 
 def _printer_escpos(config: KioskConfig, _demo: DemoSetup) -> Any:
-    cls = _load("printer.backend", "escpos", "devices.printer.escpos:EscposPrinter")
+    cls = _load("printer.backend", "escpos", "devices.printer.escpos:EscPosPrinter")
     return cls(config.printer.escpos_device)
 
 
 def _speech_espeak(config: KioskConfig, _demo: DemoSetup) -> Any:
     s = config.speech
     cls = _load("speech.backend", "espeak", "devices.speech.espeak:EspeakSpeaker")
-    speaker = cls({"vi": s.voice_vi, "en": s.voice_en}, rate_wpm=s.rate_wpm, volume=s.volume)
-    if s.prompts_dir is not None:
-        recorded = _load("speech.prompts_dir", "recorded", "devices.speech.recorded:RecordedPromptSpeaker")
-        return recorded(speaker, s.prompts_dir)
-    return speaker
+    return cls({"vi": s.voice_vi, "en": s.voice_en}, rate_wpm=s.rate_wpm, volume=s.volume)
 
 
 def _speech_silent(config: KioskConfig, _demo: DemoSetup) -> Any:
@@ -168,6 +165,10 @@ class DemoSetup:
     card_image: Any = None                    # the emulated backend's virtual card, for "insert" buttons and tests
     card_trust: Any = None                    # the trust store holding that card's test CSCA
 
+    def today(self) -> date:
+        """The kiosk's calendar day: the demo's fixed clock when set, so card validity agrees with receipts."""
+        return self.now.date() if self.now is not None else date.today()
+
     def still_frame(self, width: int, height: int) -> Any:
         """A drawn head-and-shoulders picture: the simulated camera's view when no video is configured."""
         import cv2
@@ -201,6 +202,7 @@ class Kiosk(Operations):
     staff: Any
     audit: Any
     hospital: Any = None
+    catalogue_load: Any = None                # CatalogueLoadResult: whether a configured folder was refused
     portal_simulator: Any = None
     demo: bool = False
     extras: dict[str, Any] = field(default_factory=dict)
@@ -230,7 +232,7 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
     card = _pick(CARD_READERS, "card.backend", config.card.backend, config, demo)
     camera = _pick(CAMERAS, "camera.backend", config.camera.backend, config, demo)
     printer = _pick(PRINTERS, "printer.backend", config.printer.backend, config, demo)
-    speaker = _pick(SPEAKERS, "speech.backend", config.speech.backend, config, demo)
+    speaker = _with_recorded_prompts(config, _pick(SPEAKERS, "speech.backend", config.speech.backend, config, demo))
     face = _face_verifier(config, demo)
 
     simulator = None
@@ -246,7 +248,7 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
             simulator.advance_clock(demo.now.timestamp() - time.time())
 
     from kiosk.audit import AuditLog
-    from kiosk.catalogue.loader import load_catalogue
+    from kiosk.catalogue.loader import load_active_catalogue
     from kiosk.speech.guide import VoiceGuide
     from kiosk.staff import StaffAuthenticator
     from kiosk.submissions import SubmissionService
@@ -258,10 +260,14 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
     submissions = SubmissionService.from_config(config)
     submissions.start()
     translator = Translator(language=config.kiosk.default_language)
+    loaded = load_active_catalogue(config.catalogue.folder, data_dir)
+    if loaded.fallback:
+        log.warning("catalogue folder %s refused (%d problem(s)); serving the %s catalogue instead",
+                    config.catalogue.folder, len(loaded.refused), loaded.fallback)
     kiosk = Kiosk(
         config=config, session=session, clock=clock, now=now, translator=translator,
         card_reader=card, camera=camera, face_verifier=face, printer=printer, speaker=speaker,
-        guide=VoiceGuide(speaker), catalogue=load_catalogue(config.catalogue.folder), submissions=submissions,
+        guide=VoiceGuide(speaker), catalogue=loaded.catalogue, catalogue_load=loaded, submissions=submissions,
         staff=StaffAuthenticator(config.staff, clock=clock, state_dir=data_dir), audit=audit,
         hospital=_hospital(config, demo, now) if config.hospital.enabled else None,
         portal_simulator=simulator, demo=demo.enabled,
@@ -274,6 +280,14 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
     session.register_collaborator(face)
     kiosk.guide.attach(session)
     return kiosk
+
+
+def _with_recorded_prompts(config: KioskConfig, speaker: Any) -> Any:
+    """Recorded prompts (services.md §5.4) sit in front of whichever voice is configured, even the silent one."""
+    if config.speech.prompts_dir is None:
+        return speaker
+    recorded = _load("speech.prompts_dir", "recorded", "devices.speech.recorded:RecordedPromptSpeaker")
+    return recorded(speaker, config.speech.prompts_dir)
 
 
 def _utc() -> datetime:

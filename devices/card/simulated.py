@@ -25,9 +25,13 @@ READER_NAME = "Simulated CCCD reader"
 
 
 class SimulatedCardReader:
-    def __init__(self, trust_store: TrustStore | None = None, *, prefer_pace: bool = True) -> None:
+    def __init__(self, trust_store: TrustStore | None = None, *, prefer_pace: bool = True,
+                 today: Callable[[], date] = date.today) -> None:
         self.trust_store = trust_store
         self.prefer_pace = prefer_pace
+        # Validity (document expiry, certificate dates) is judged on the kiosk's own calendar day, so a demo with
+        # a fixed clock sees the same card as valid on every run.
+        self._today = today
         self._channel: InProcessChannel | None = None
         self._subscribers: list[Callable[[CardEvent], None]] = []
         self._present = threading.Condition()
@@ -67,7 +71,7 @@ class SimulatedCardReader:
             raise NoCardError("no card in the simulated reader")
         channel.chip.reset()
         channel.exchanged = 0
-        identity = read_card(ApduTransport(channel), keys, self.trust_store, progress, today=date.today(),
+        identity = read_card(ApduTransport(channel), keys, self.trust_store, progress, today=self._today(),
                              prefer_pace=self.prefer_pace)
         return require_trustworthy(identity)
 

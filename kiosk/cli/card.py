@@ -6,9 +6,9 @@
     kiosk card emulate --profile FILE [--port 35963] [--tamper-dg N] [--issuer-dir DIR]
 
 Exit codes of `read`: 0 read and genuine (or unchecked without a trust store), 2 usage, 3 no reader or no card,
-4 access denied (wrong MRZ/QR), 5 authenticity failure, 6 card removed or link lost mid-read, 7 genuine chip whose
-data disagrees with itself (staff must check; `security.consistency` in --json lists the problem codes),
-1 anything else.
+4 access denied (wrong MRZ/QR), 5 authenticity failure, 6 card removed or link lost mid-read, 1 anything else.
+A genuinely signed chip whose data disagrees with itself also exits 5, with its own message asking for a staff
+check; `security.consistency` in --json lists the problem codes.
 Personal data goes only to stdout (the citizen's own read) or to --photo-out; never to logs.
 """
 
@@ -40,7 +40,6 @@ EXIT_NO_CARD = 3
 EXIT_ACCESS_DENIED = 4
 EXIT_NOT_AUTHENTIC = 5
 EXIT_REMOVED = 6
-EXIT_STAFF_CHECK = 7
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +205,7 @@ def _read(args: argparse.Namespace, ctx: CliContext) -> int:
     if report is not None and report.authentic and not trustworthy:
         log.info("genuine chip with inconsistent data: %s", ",".join(report.consistency))
         ctx.warn("card.staff_check_needed")
-        return EXIT_STAFF_CHECK
+        return EXIT_NOT_AUTHENTIC
     if not trustworthy:
         ctx.warn("card.not_authentic")
         ctx.warn("card.not_authentic_because",

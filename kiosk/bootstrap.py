@@ -16,7 +16,7 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +78,7 @@ def _card_emulated(config: KioskConfig, demo: DemoSetup) -> Any:
     from devices.card.trust_store import TrustStore
 
     if demo.card_image is None or demo.card_trust is None:  # tests hand in one card made once (key generation)
-        issuer = TestIssuer.generate()
+        issuer = TestIssuer.generate(dsc_not_before=demo.signer_valid_from())
         profile_path = config.card.emulator_profile or shipped_profiles_folder() / "demo.toml"
         demo.card_image = personalise(load_profile(profile_path), issuer)
         demo.card_trust = TrustStore.from_certificates([issuer.csca_der])
@@ -168,6 +168,13 @@ class DemoSetup:
     def today(self) -> date:
         """The kiosk's calendar day: the demo's fixed clock when set, so card validity agrees with receipts."""
         return self.now.date() if self.now is not None else date.today()
+
+    def signer_valid_from(self) -> datetime | None:
+        """A fixed demo clock may lie before today: the test signer must already be valid on the demo's day."""
+        if self.now is None:
+            return None
+        fixed = self.now if self.now.tzinfo is not None else self.now.replace(tzinfo=UTC)
+        return min(fixed, datetime.now(UTC)) - timedelta(days=1)
 
     def still_frame(self, width: int, height: int) -> Any:
         """A drawn head-and-shoulders picture: the simulated camera's view when no video is configured."""
@@ -291,8 +298,6 @@ def _with_recorded_prompts(config: KioskConfig, speaker: Any) -> Any:
 
 
 def _utc() -> datetime:
-    from datetime import UTC
-
     return datetime.now(UTC)
 
 

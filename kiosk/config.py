@@ -96,6 +96,8 @@ class PortalConfig:
     client_cert: Path | None = None
     client_key: Path | None = None
     operator_id: str = "OPERATOR-DEMO"
+    # After a failed first try the file waits this long in the queue before the worker sends it again.
+    first_try_retry_s: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,7 @@ class SessionConfig:
 class StaffConfig:
     # PBKDF2 hashes ("pbkdf2_sha256$iterations$salt_hex$hash_hex"), never PINs; `kiosk staff hash-pin` makes one.
     technician_pin_hash: str = ""
+    manager_pin_hash: str = ""  # ward managers: statistics only, through the same hidden PIN pad
     volunteers: tuple[str, ...] = ()  # "volunteer_id:display name:pin_hash"
     max_pin_attempts: int = 5
     lockout_s: float = 300.0

@@ -17,7 +17,8 @@ SECRET_WORDS = ("pin", "key", "secret", "password", "token", "cert", "operator")
 
 def run_check(kiosk: Any, name: str) -> tuple[bool, str]:
     checks: dict[str, Callable[[Any], tuple[bool, str]]] = {
-        "reader": _reader, "camera": _camera, "printer": _printer, "portal": _portal, "speech": _speech}
+        "reader": _reader, "camera": _camera, "printer": _printer, "portal": _portal, "speech": _speech,
+        "catalogue": _catalogue}
     return checks[name](kiosk)
 
 
@@ -67,6 +68,28 @@ def _portal(kiosk: Any) -> tuple[bool, str]:
 def _speech(kiosk: Any) -> tuple[bool, str]:
     kiosk.speak("ui.tech_check_speech", "vi")
     return True, f"{type(kiosk.speaker).__name__}, volume {kiosk.speaker.volume}"
+
+
+def _catalogue(kiosk: Any) -> tuple[bool, str]:
+    lines = catalogue_lines(kiosk, "vi")
+    return not getattr(kiosk.catalogue_load, "fallback", ""), "\n".join(lines)
+
+
+def catalogue_lines(kiosk: Any, language: str) -> list[str]:
+    """Which catalogue is served and, when the configured folder was refused at start-up, why (file, field,
+    problem), so the technician can fix the files; the kiosk meanwhile serves the last good catalogue."""
+    catalogue = kiosk.catalogue
+    lines = [f"catalogue.in_use = {catalogue.folder} ({len(catalogue.codes())} services)"]
+    loaded = getattr(kiosk, "catalogue_load", None)
+    if loaded is None or not loaded.fallback:
+        return lines
+    lines.insert(0, kiosk.translate("services.catalogue_refused", language))
+    lines.append(f"catalogue.fallback = {loaded.fallback}")
+    for problem in loaded.refused:
+        what = kiosk.translate(f"services.problem_{problem.code}", language, detail=problem.detail)
+        lines.append(kiosk.translate("services.catalogue_problem", language, file=problem.file,
+                                     field=problem.field or "-", problem=what))
+    return lines
 
 
 def queue_summary(kiosk: Any) -> list[tuple[str, str]]:

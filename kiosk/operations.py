@@ -51,7 +51,8 @@ class Operations:
     def message_for(self, error: BaseException, language: str) -> str:
         """The citizen-facing sentence for any error; unknown errors get the kind generic one."""
         key = getattr(error, "message_key", "") or "common.unexpected_error"
-        return self.translate(str(key), language)
+        params = getattr(error, "message_params", None)
+        return self.translate(str(key), language, **(dict(params) if isinstance(params, dict) else {}))
 
     def speak(self, key: str, language: str, /, **params: object) -> None:
         try:
@@ -130,11 +131,13 @@ class Operations:
 
     # ---- forms and services --------------------------------------------------------------------------------
     def new_form(self, spec: Any, identity: Any, language: str) -> Any:
-        from kiosk.forms.session import FormSession, FormSettings
+        from kiosk.forms.session import FormSession
+        from kiosk.forms.settings import form_settings
 
-        settings = FormSettings(agency_code=self.config.kiosk.agency_code,
-                                auth_method="assisted" if self.session.helper else "chip_face")
-        form = FormSession(spec, identity, self.now, settings, language=_lang(language))
+        # form_settings brings the configured holidays calendar, so due dates skip the ward's days off.
+        settings = form_settings(self.config, "assisted" if self.session.helper else "chip_face")
+        form = FormSession(spec, identity, self.now, settings, language=_lang(language),
+                           translator=self.translator)
         if spec.kind == "hospital":
             from kiosk.hospital_visit import HospitalVisit
 
@@ -256,9 +259,10 @@ class Operations:
         return statistics(self, language)
 
     def config_lines(self) -> list[str]:
-        from kiosk.diagnostics import config_lines
+        """The catalogue in use (and why a configured one was refused) first, then every setting."""
+        from kiosk.diagnostics import catalogue_lines, config_lines
 
-        return config_lines(self.config)
+        return catalogue_lines(self, "vi") + config_lines(self.config)
 
     def log_lines(self, limit: int = 40) -> list[str]:
         records = list(self.audit.records())[-limit:]

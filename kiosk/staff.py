@@ -1,4 +1,4 @@
-"""Staff sign-in for assisted and technician modes: PIN hashes, constant-time checks and lock-out.
+"""Staff sign-in for assisted, technician and manager modes: PIN hashes, constant-time checks and lock-out.
 
 PINs are stored only as PBKDF2-HMAC-SHA256 hashes (RFC 8018 §5.2; NIST SP 800-132) in the form
 `pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>`, made by `kiosk staff hash-pin`. A check recomputes the hash and
@@ -7,6 +7,9 @@ compares with `hmac.compare_digest`, so timing does not reveal how much of a gue
 JSON file under the data folder (wall-clock deadline), so restarting the kiosk does not hand out fresh attempts.
 Assisted mode (services.md §5.6): a volunteer signs in with their staff-card ID and PIN, or with the PIN alone; the
 result is a `Helper` (their ID and display name), which the session shows on its banner and writes to the audit.
+Technician and ward manager share the hidden PIN pad: `authenticate_staff_pin` tries both hashes (always both, so
+the time taken does not tell which role a PIN belongs to) and the PIN decides the role. A manager sees statistics
+only; each manager sign-in is written to the audit trail under the fixed ID "manager", never a name.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from kiosk.audit import AuditLog
 from kiosk.config import StaffConfig
 from kiosk.session_events import Helper
 from kiosk.session_timer import Clock, SystemClock
@@ -32,9 +36,12 @@ DEFAULT_ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
 MIN_ITERATIONS = 1_000
 PIN_LENGTHS = range(4, 13)
 TECHNICIAN_ID = "technician"
+MANAGER_ID = "manager"
 LOCKOUT_FILE_NAME = "staff_lockout.json"
 
-Realm = Literal["technician", "volunteer"]
+Realm = Literal["technician", "manager", "volunteer"]
+StaffRole = Literal["technician", "manager", "volunteer"]
+REALMS: tuple[Realm, ...] = ("technician", "manager", "volunteer")
 
 
 class StaffError(Exception):
@@ -123,9 +130,27 @@ def parse_volunteers(entries: tuple[str, ...]) -> tuple[Volunteer, ...]:
         name, sep2, pin_hash = rest.rpartition(":")
         if not (sep and sep2 and staff_id.strip() and name.strip()):
             raise StaffNotConfiguredError("a volunteer entry must be 'id:name:pin_hash'")
+        if staff_id.strip() in (TECHNICIAN_ID, MANAGER_ID):
+            # These IDs name the PIN pad's roles; a volunteer holding one would be taken for that role.
+            raise StaffNotConfiguredError("a volunteer ID may not be 'technician' or 'manager'")
         parse_pin_hash(pin_hash)
         out.append(Volunteer(staff_id.strip(), name.strip(), pin_hash.strip()))
     return tuple(out)
+
+
+def staff_role(helper: Helper) -> StaffRole:
+    """Which mode a signed-in helper may use; the technician and manager IDs are reserved (see parse_volunteers)."""
+    if helper.staff_id == TECHNICIAN_ID:
+        return "technician"
+    if helper.staff_id == MANAGER_ID:
+        return "manager"
+    return "volunteer"
+
+
+def record_sign_in(audit: AuditLog, helper: Helper) -> None:
+    """Audit a manager's sign-in: the event and the role's fixed ID only (the technician's is the session's)."""
+    if staff_role(helper) == "manager":
+        audit.record("manager_signed_in", staff_id=MANAGER_ID)
 
 
 @dataclass
@@ -145,7 +170,7 @@ class StaffAuthenticator:
         self._state_file = Path(state_dir) / LOCKOUT_FILE_NAME if state_dir is not None else None
         self._lock = threading.Lock()
         self._volunteers = parse_volunteers(config.volunteers)
-        self._attempts: dict[Realm, _Attempts] = {"technician": _Attempts(), "volunteer": _Attempts()}
+        self._attempts: dict[Realm, _Attempts] = {realm: _Attempts() for realm in REALMS}
         self._load()
 
     @property
@@ -156,38 +181,62 @@ class StaffAuthenticator:
         return max(0.0, self._attempts[realm].locked_until - self._clock.monotonic())
 
     def authenticate_technician(self, pin: str) -> Helper:
-        if not self._config.technician_pin_hash:
-            raise StaffNotConfiguredError("no technician PIN hash configured")
-        parse_pin_hash(self._config.technician_pin_hash)
-        return self._attempt("technician", pin, [Volunteer(TECHNICIAN_ID, TECHNICIAN_ID,
-                                                           self._config.technician_pin_hash)])
+        return self._attempt(("technician",), pin, [self._role_candidate("technician")])
+
+    def authenticate_manager(self, pin: str) -> Helper:
+        """The ward manager's PIN (statistics only); same attempt count and lock-out rules as the technician's."""
+        return self._attempt(("manager",), pin, [self._role_candidate("manager")])
+
+    def authenticate_staff_pin(self, pin: str) -> Helper:
+        """The hidden PIN pad: the PIN decides the role (see `staff_role`). A wrong PIN counts against both roles
+        and a lock-out locks both, so sharing the pad does not double a guesser's attempts."""
+        candidates: list[Volunteer] = []
+        for role in ("technician", "manager"):
+            try:
+                candidates.append(self._role_candidate(role))
+            except StaffNotConfiguredError:
+                continue  # a role without a PIN is simply not offered; the other still signs in
+        if not candidates:
+            raise StaffNotConfiguredError("no technician or manager PIN hash configured")
+        return self._attempt(("technician", "manager"), pin, candidates)
+
+    def _role_candidate(self, role: Literal["technician", "manager"]) -> Volunteer:
+        encoded = self._config.technician_pin_hash if role == "technician" else self._config.manager_pin_hash
+        if not encoded:
+            raise StaffNotConfiguredError(f"no {role} PIN hash configured")
+        parse_pin_hash(encoded)
+        staff_id = TECHNICIAN_ID if role == "technician" else MANAGER_ID
+        return Volunteer(staff_id, staff_id, encoded)
 
     def authenticate_volunteer(self, pin: str, staff_id: str | None = None) -> Helper:
         """With a staff-card ID only that volunteer's PIN is tried; without one, every volunteer's."""
         if not self._volunteers:
             raise StaffNotConfiguredError("no volunteers configured")
         candidates = [v for v in self._volunteers if staff_id is None or v.staff_id == staff_id]
-        return self._attempt("volunteer", pin, candidates)
+        return self._attempt(("volunteer",), pin, candidates)
 
-    def _attempt(self, realm: Realm, pin: str, candidates: list[Volunteer]) -> Helper:
+    def _attempt(self, realms: tuple[Realm, ...], pin: str, candidates: list[Volunteer]) -> Helper:
         with self._lock:
-            left = self.seconds_locked(realm)
+            left = max(self.seconds_locked(realm) for realm in realms)
             if left > 0:
                 raise StaffLockedOutError(left)
             check_pin_format(pin)
             # Every candidate is checked even after a match, so the time taken does not say which one matched.
             matches = [c for c in candidates if verify_pin(pin, c.pin_hash)]
-            attempts = self._attempts[realm]
+            attempts = [self._attempts[realm] for realm in realms]
             if matches:
-                attempts.failures = 0
-                attempts.locked_until = 0.0
+                for a in attempts:
+                    a.failures = 0
+                    a.locked_until = 0.0
                 self._save()
                 return Helper(matches[0].staff_id, matches[0].display_name)
-            attempts.failures += 1
-            remaining = self._config.max_pin_attempts - attempts.failures
+            for a in attempts:
+                a.failures += 1
+            remaining = self._config.max_pin_attempts - max(a.failures for a in attempts)
             if remaining <= 0:
-                attempts.failures = 0
-                attempts.locked_until = self._clock.monotonic() + self._config.lockout_s
+                for a in attempts:
+                    a.failures = 0
+                    a.locked_until = self._clock.monotonic() + self._config.lockout_s
                 self._save()
                 raise StaffLockedOutError(self._config.lockout_s)
             self._save()

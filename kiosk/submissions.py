@@ -49,7 +49,7 @@ from offline_cache import (
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 FIRST_TRY_TIMEOUT: Timeout = (2.0, 5.0)
-FIRST_TRY_RETRY_S = 5.0
+FIRST_TRY_RETRY_S = 5.0  # the default of `portal.first_try_retry_s`
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,8 @@ class SubmissionService:
                             max_rate_per_s=q.max_rate_per_s, retention_days=float(q.retention_days),
                             concurrency=max(1, q.max_in_flight))
         worker = SyncWorker(queue, PortalSender(client, config.kiosk.agency_code), policy)
-        return cls(queue, client, config.kiosk.agency_code, worker=worker, retention_days=q.retention_days)
+        return cls(queue, client, config.kiosk.agency_code, worker=worker, retention_days=q.retention_days,
+                   first_retry_s=config.portal.first_try_retry_s)
 
     def start(self) -> None:
         """Heal interrupted sends, apply retention, start the background sync."""

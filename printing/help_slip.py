@@ -7,7 +7,7 @@ when the application is in the queue, its reference; the QR code (payload kind `
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from printing import layout
 from printing.documents import HelpSlipData, Paper, RenderedDocument
@@ -45,7 +45,6 @@ def render_help_slip(data: HelpSlipData, paper: Paper = "80mm") -> RenderedDocum
         story.append(layout.field("help.reference", data.reference, layout.code_style(data.reference, st), lang))
     story += [
         layout.rule(width),
-        Paragraph(f"{layout.label_html('common.kiosk', lang)}: {layout.clean(data.issuer.kiosk_id)} · "
-                  f"{layout.label_html('common.hotline', lang)}: {layout.clean(data.issuer.hotline)}", st.small),
+        layout.kiosk_footer(data.issuer, st, lang),
     ]
     return layout.build(story, paper, title="help slip")

@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
 from printing import fonts
-from printing.documents import Paper, RenderedDocument
+from printing.documents import Issuer, Paper, RenderedDocument
 from printing.labels import Language, both
 
 ROLL_WIDTH_MM = 80.0
@@ -92,6 +92,12 @@ def field(key: str, value: str, style: ParagraphStyle, language: Language) -> Pa
     return Paragraph(f"{label_html(key, language)}: {clean(value)}", style)
 
 
+def paired(key: str, language: Language, **params: object) -> str:
+    """A value in Vietnamese, with the English in brackets after it when the citizen chose English."""
+    vi, en = both(key, language, **params)
+    return vi + (f" ({en})" if en else "")
+
+
 def sentence(key: str, style: ParagraphStyle, language: Language, **params: object) -> list[Flowable]:
     vi, en = both(key, language, **params)
     out: list[Flowable] = [Paragraph(clean(vi), style)]
@@ -149,6 +155,14 @@ def header(payload: str, agency: str, title_key: str, st: Styles, width: float, 
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
     return table
+
+
+def kiosk_footer(issuer: Issuer, st: Styles, language: Language, printed_at: str = "") -> Paragraph:
+    """The small last line every document ends with: (when it was printed,) this kiosk and the hotline."""
+    parts = [f"{label_html('common.printed_at', language)}: {printed_at}"] if printed_at else []
+    parts += [f"{label_html('common.kiosk', language)}: {clean(issuer.kiosk_id)}",
+              f"{label_html('common.hotline', language)}: {clean(issuer.hotline)}"]
+    return Paragraph(" · ".join(parts), st.small)
 
 
 def rule(width: float) -> Table:

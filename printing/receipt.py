@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from printing import layout
 from printing.documents import Paper, ReceiptData, RenderedDocument
 from printing.labels import both, text
+from printing.layout import paired
 from printing.qr_payload import ReceiptQrPayload, encode
 from printing.redaction import mask_id_number
 
@@ -59,19 +60,18 @@ def render_receipt(data: ReceiptData, paper: Paper = "80mm") -> RenderedDocument
             copies = text("receipt.copies", "vi", count=document.copies)
             story.append(Paragraph(f"{number}. {layout.clean(document.name)} — {layout.clean(copies)}", body))
     if data.processing_days is not None:
-        story.append(layout.field("receipt.processing_time", _pair("receipt.working_days", lang,
+        story.append(layout.field("receipt.processing_time", paired("receipt.working_days", lang,
                                                                    days=data.processing_days), body, lang))
     story.append(layout.field("receipt.received_at", data.received_at.strftime(DATE_TIME), body, lang))
     if data.appointment_at is not None:
         story.append(layout.field("receipt.appointment", _when(data.appointment_at), st.agency, lang))
-    story.append(layout.field("receipt.delivery", _pair(f"receipt.delivery.{data.delivery}", lang), body, lang))
+    story.append(layout.field("receipt.delivery", paired(f"receipt.delivery.{data.delivery}", lang), body, lang))
     story += [layout.rule(width), Paragraph(layout.label_html("receipt.next_steps", lang) + ":", body)]
     for line in next_steps(data):
         story.append(Paragraph("• " + layout.clean(line), body))
     story += [
         layout.rule(width),
-        Paragraph(f"{layout.label_html('common.kiosk', lang)}: {layout.clean(data.issuer.kiosk_id)} · "
-                  f"{layout.label_html('common.hotline', lang)}: {layout.clean(data.issuer.hotline)}", st.small),
+        layout.kiosk_footer(data.issuer, st, lang),
     ]
     story += layout.sentence("receipt.keep", st.small, lang)
     return layout.build(story, paper, title=f"receipt {data.file_code}")
@@ -105,8 +105,3 @@ def _day(moment: datetime | date | None) -> date | None:
 
 def _when(moment: datetime | date) -> str:
     return moment.strftime(DATE_TIME if isinstance(moment, datetime) else DATE)
-
-
-def _pair(key: str, language: str, **params: object) -> str:
-    vi, en = both(key, "en" if language == "en" else "vi", **params)
-    return vi + (f" ({en})" if en else "")

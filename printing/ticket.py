@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from printing import layout
 from printing.documents import Paper, QueueTicketData, RenderedDocument
-from printing.labels import both
+from printing.layout import paired
 from printing.qr_payload import ReceiptQrPayload, encode
 from printing.redaction import mask_id_number, mask_insurance_number
 
@@ -45,10 +45,10 @@ def render_queue_ticket(data: QueueTicketData, paper: Paper = "80mm") -> Rendere
         layout.field("ticket.patient", data.patient_name, body, lang),
     ]
     if data.birth_year is not None:
-        sex = f" · {layout.label_html('ticket.sex', lang)}: {layout.clean(_pair(f'ticket.sex.{data.sex}', lang))}" \
+        sex = f" · {layout.label_html('ticket.sex', lang)}: {layout.clean(paired(f'ticket.sex.{data.sex}', lang))}" \
             if data.sex else ""
         story.append(Paragraph(f"{layout.label_html('ticket.birth_year', lang)}: {data.birth_year}{sex}", body))
-    story.append(layout.field("ticket.patient_type", _pair(f"ticket.type.{data.patient_type}", lang), body, lang))
+    story.append(layout.field("ticket.patient_type", paired(f"ticket.type.{data.patient_type}", lang), body, lang))
     if data.patient_type == "insurance" and data.insurance_number:
         story.append(layout.field("ticket.insurance_number", mask_insurance_number(data.insurance_number), body,
                                   lang))
@@ -59,11 +59,11 @@ def render_queue_ticket(data: QueueTicketData, paper: Paper = "80mm") -> Rendere
         if data.registered_facility:
             story.append(layout.field("ticket.registered_facility", data.registered_facility, body, lang))
         if data.route is not None:
-            story.append(layout.field("ticket.route", _pair(f"ticket.route.{data.route}", lang), body, lang))
+            story.append(layout.field("ticket.route", paired(f"ticket.route.{data.route}", lang), body, lang))
     story += [
         layout.rule(width),
         layout.field("ticket.people_ahead", str(data.people_ahead), st.agency, lang),
-        layout.field("ticket.estimated_wait", _pair("ticket.minutes", lang, minutes=data.estimated_wait_min),
+        layout.field("ticket.estimated_wait", paired("ticket.minutes", lang, minutes=data.estimated_wait_min),
                      body, lang),
         Spacer(1, 1 * mm),
     ]
@@ -75,13 +75,6 @@ def render_queue_ticket(data: QueueTicketData, paper: Paper = "80mm") -> Rendere
         *layout.barcode(data.visit_id, width, st.barcode_height_mm),
         Paragraph(layout.clean(data.visit_id), st.small),
         layout.rule(width),
-        Paragraph(f"{layout.label_html('common.printed_at', lang)}: {data.issued_at.strftime(DATE_TIME)} · "
-                  f"{layout.label_html('common.kiosk', lang)}: {layout.clean(data.issuer.kiosk_id)} · "
-                  f"{layout.label_html('common.hotline', lang)}: {layout.clean(data.issuer.hotline)}", st.small),
+        layout.kiosk_footer(data.issuer, st, lang, printed_at=data.issued_at.strftime(DATE_TIME)),
     ]
     return layout.build(story, paper, title=f"ticket {data.queue_number}")
-
-
-def _pair(key: str, language: str, **params: object) -> str:
-    vi, en = both(key, "en" if language == "en" else "vi", **params)
-    return vi + (f" ({en})" if en else "")

@@ -103,6 +103,19 @@ def to_bgr(image: npt.NDArray[np.uint8]) -> Frame:
     return image
 
 
+def measured_health(state: CameraState, detail: str, *, delivered: int, started_at: float,
+                    last_frame_at: float | None, now: float) -> CameraHealth:
+    """The health both back ends report: frames since `start()` over the time since then."""
+    running_for = now - started_at
+    return CameraHealth(
+        state=state,
+        frames_delivered=delivered,
+        measured_fps=delivered / running_for if delivered and running_for > 0 else 0.0,
+        last_frame_age_s=None if last_frame_at is None else now - last_frame_at,
+        detail=detail,
+    )
+
+
 def write_snapshot(frame: Frame, path: Path) -> Path:
     import cv2
 

@@ -20,6 +20,7 @@ from devices.camera.camera import (
     CameraStoppedError,
     Frame,
     fit_frame,
+    measured_health,
     to_bgr,
     write_snapshot,
 )
@@ -139,15 +140,8 @@ class SimulatedCamera:
         return to_bgr(frame)
 
     def health(self) -> CameraHealth:
-        now = self._clock()
-        running_for = now - self._started_at
-        return CameraHealth(
-            state=self._state,
-            frames_delivered=self._delivered,
-            measured_fps=self._delivered / running_for if self._delivered and running_for > 0 else 0.0,
-            last_frame_age_s=None if self._last_frame_at is None else now - self._last_frame_at,
-            detail=self._detail,
-        )
+        return measured_health(self._state, self._detail, delivered=self._delivered, started_at=self._started_at,
+                               last_frame_at=self._last_frame_at, now=self._clock())
 
     def snapshot(self, path: Path) -> Path:
         return write_snapshot(self.read(), path)

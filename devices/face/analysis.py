@@ -148,17 +148,6 @@ class DlibFaceAnalyzer:
         return np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
 
 
-def as_bgr(image: Image) -> Image:
-    """Grey and BGRA frames become BGR (some USB cameras and stream decoders deliver those)."""
-    import cv2
-
-    if image.ndim == 2:
-        return np.asarray(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
-    if image.shape[2] == 4:
-        return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGRA2BGR), dtype=np.uint8)
-    return image
-
-
 def distance(a: Embedding, b: Embedding) -> float:
     """Euclidean distance between two embeddings: small for one person, large for two."""
     return float(np.linalg.norm(a - b))

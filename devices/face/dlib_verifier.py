@@ -18,8 +18,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from devices.camera.camera import to_bgr
 from devices.card.identity import FacePhoto
-from devices.face.analysis import DlibFaceAnalyzer, Embedding, FaceBox, Image, as_bgr, distance
+from devices.face.analysis import DlibFaceAnalyzer, Embedding, FaceBox, Image, distance
 from devices.face.errors import ReferenceNotSetError
 from devices.face.geometry import eye_aspect_ratio, head_pose
 from devices.face.liveness import ChallengeSequence, ChallengeStatus, MotionRecord, Observation
@@ -87,7 +88,7 @@ class DlibFaceVerifier:
 
     def process(self, frame: Image, at: float | None = None) -> FaceFeedback:
         with self._lock:
-            return self._process(as_bgr(frame), at)
+            return self._process(to_bgr(frame), at)
 
     def _process(self, frame: Image, at: float | None) -> FaceFeedback:
         if self._reference is None:

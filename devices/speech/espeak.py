@@ -16,7 +16,7 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from devices.speech.speaker import SpeechUnavailableError, clamp_volume
+from devices.speech.speaker import ClampedVolume, SpeechUnavailableError, cut_off
 
 _log = logging.getLogger(__name__)
 
@@ -24,24 +24,16 @@ _log = logging.getLogger(__name__)
 _NORMAL_AMPLITUDE = 100
 
 
-class EspeakSpeaker:
+class EspeakSpeaker(ClampedVolume):
     def __init__(self, voices: Mapping[str, str], rate_wpm: int = 140, volume: int = 100,
                  binary: str = "espeak-ng") -> None:
         self._voices = dict(voices)
         self._rate = max(80, min(450, rate_wpm))
-        self._volume = clamp_volume(volume)
+        self.volume = volume
         self._binary = binary
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self._warned = False
-
-    @property
-    def volume(self) -> int:
-        return self._volume
-
-    @volume.setter
-    def volume(self, value: int) -> None:
-        self._volume = clamp_volume(value)
 
     def available(self) -> bool:
         return shutil.which(self._binary) is not None
@@ -97,10 +89,4 @@ class EspeakSpeaker:
 
     def _stop_locked(self) -> None:
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=1.0)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        cut_off(process)

@@ -15,7 +15,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from devices.speech.speaker import Speaker, clamp_volume
+from devices.speech.speaker import Speaker, clamp_volume, cut_off
 
 _log = logging.getLogger(__name__)
 
@@ -103,10 +103,4 @@ class RecordedPromptSpeaker:
 
     def _stop_locked(self) -> None:
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=1.0)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        cut_off(process)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from devices.speech.speaker import clamp_volume
+from devices.speech.speaker import ClampedVolume
 
 
 @dataclass(frozen=True)
@@ -15,20 +15,12 @@ class Utterance:
     volume: int
 
 
-class SilentSpeaker:
+class SilentSpeaker(ClampedVolume):
     def __init__(self, volume: int = 100) -> None:
         self.spoken: list[Utterance] = []
         self.stops = 0
-        self._volume = clamp_volume(volume)
+        self.volume = volume
         self._speaking = False
-
-    @property
-    def volume(self) -> int:
-        return self._volume
-
-    @volume.setter
-    def volume(self, value: int) -> None:
-        self._volume = clamp_volume(value)
 
     def say(self, text: str, lang: str, key: str | None = None) -> None:
         self.spoken.append(Utterance(text, lang, key, self._volume))

@@ -7,6 +7,7 @@ EN 301 549 §5.1.3): hence `say` never blocks and a new `say` or `stop` cuts off
 
 from __future__ import annotations
 
+import subprocess
 from typing import Protocol
 
 
@@ -44,3 +45,28 @@ class Speaker(Protocol):
 def clamp_volume(value: int) -> int:
     """Volume is a percentage of normal loudness, 0 (silent) to 200 (twice as loud)."""
     return max(0, min(200, int(value)))
+
+
+class ClampedVolume:
+    """`volume` for a back end that keeps its own loudness: whatever is set is held within `clamp_volume`'s range."""
+
+    _volume: int
+
+    @property
+    def volume(self) -> int:
+        return self._volume
+
+    @volume.setter
+    def volume(self, value: int) -> None:
+        self._volume = clamp_volume(value)
+
+
+def cut_off(process: subprocess.Popen[bytes] | None) -> None:
+    """End a synthesiser or player that is still sounding: asked to stop first, killed if it has not within 1 s."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

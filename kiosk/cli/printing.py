@@ -31,15 +31,18 @@ def register(sub: Any) -> None:
     group = sub.add_parser("print", help="print a test page or reprint a receipt")
     actions = group.add_subparsers(dest="print_command", metavar="ACTION", required=True)
     test = actions.add_parser("test", help="print a sample receipt (or ticket / help slip)")
-    test.add_argument("--printer", help="pdf, cups, escpos, or a CUPS queue name (default: the configured one)")
-    test.add_argument("--paper", choices=["80mm", "a4"], help="paper (default: the configured one)")
+    _add_printer_options(test)
     test.add_argument("--document", choices=["receipt", "ticket", "help"], default="receipt")
     test.set_defaults(handler=_test)
     again = actions.add_parser("receipt", help="print a submission's receipt again from the queue")
     again.add_argument("--submission", required=True, help="the submission ID (see `kiosk queue list`)")
-    again.add_argument("--printer", help="pdf, cups, escpos, or a CUPS queue name (default: the configured one)")
-    again.add_argument("--paper", choices=["80mm", "a4"], help="paper (default: the configured one)")
+    _add_printer_options(again)
     again.set_defaults(handler=_reprint)
+
+
+def _add_printer_options(parser: Any) -> None:
+    parser.add_argument("--printer", help="pdf, cups, escpos, or a CUPS queue name (default: the configured one)")
+    parser.add_argument("--paper", choices=["80mm", "a4"], help="paper (default: the configured one)")
 
 
 def _config(args: Any, ctx: CliContext) -> KioskConfig:
@@ -88,14 +91,8 @@ def _test(args: Any, ctx: CliContext) -> int:
     try:
         printer = _printer(config)
         result = print_document(printer, render_for_config(config, data))
-    except _PrinterUnavailableError as exc:
-        ctx.warn("printer.not_configured")
-        print(exc, file=sys.stderr)
-        return EXIT_FAILURE
-    except PrinterError as exc:
-        ctx.warn(exc.message_key)
-        log.info("test print failed: %s", exc)
-        return EXIT_FAILURE
+    except (_PrinterUnavailableError, PrinterError) as exc:
+        return _not_printed(ctx, exc, "test print")
     ctx.say("printer.test_printed", printer=result.printer)
     _say_output(ctx, result)
     return EXIT_OK
@@ -122,19 +119,23 @@ def _reprint(args: Any, ctx: CliContext) -> int:
     except SubmissionNotFoundError:
         ctx.warn("printer.submission_not_found", submission=args.submission)
         return EXIT_USAGE
-    except _PrinterUnavailableError as exc:
-        ctx.warn("printer.not_configured")
-        print(exc, file=sys.stderr)
-        return EXIT_FAILURE
-    except PrinterError as exc:
-        ctx.warn(exc.message_key)
-        log.info("reprint failed: %s", exc)
-        return EXIT_FAILURE
+    except (_PrinterUnavailableError, PrinterError) as exc:
+        return _not_printed(ctx, exc, "reprint")
     finally:
         queue.close()
     ctx.say("printer.reprinted", submission=args.submission)
     _say_output(ctx, result)
     return EXIT_OK
+
+
+def _not_printed(ctx: CliContext, exc: _PrinterUnavailableError | PrinterError, what: str) -> int:
+    if isinstance(exc, _PrinterUnavailableError):
+        ctx.warn("printer.not_configured")
+        print(exc, file=sys.stderr)
+    else:
+        ctx.warn(exc.message_key)
+        log.info("%s failed: %s", what, exc)
+    return EXIT_FAILURE
 
 
 def _say_output(ctx: CliContext, result: PrintResult) -> None:

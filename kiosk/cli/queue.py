@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +64,17 @@ def register(sub: Any) -> None:
     stats.set_defaults(handler=_stats)
 
 
-def _open(ctx: CliContext) -> SqliteSubmissionQueue:
+@contextmanager
+def _opened(ctx: CliContext) -> Iterator[SqliteSubmissionQueue]:
+    """The configured queue, closed again however the command ends."""
     q = ctx.config.queue
     queue = SqliteSubmissionQueue(q.db_path, FileKeyProvider(q.key_file))
-    if queue.quarantined is not None:
-        ctx.warn("queue.quarantined", path=str(queue.quarantined))
-    return queue
+    try:
+        if queue.quarantined is not None:
+            ctx.warn("queue.quarantined", path=str(queue.quarantined))
+        yield queue
+    finally:
+        queue.close()
 
 
 def _guard(fn: Any) -> Any:
@@ -97,8 +104,7 @@ def _iso(ts: float | None) -> str | None:
 
 @_guard
 def _status(args: argparse.Namespace, ctx: CliContext) -> int:
-    queue = _open(ctx)
-    try:
+    with _opened(ctx) as queue:
         counts = {s.value: n for s, n in queue.counts().items()}
         waiting = counts["queued"] + counts["sending"]
         if args.json:
@@ -107,19 +113,14 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
             ctx.say("queue.progress_waiting_never", count=waiting) if waiting else ctx.say("queue.progress_all_sent")
             for state, n in counts.items():
                 print(f"  {state:<10} {n:>7}")
-    finally:
-        queue.close()
     return EXIT_OK
 
 
 @_guard
 def _list(args: argparse.Namespace, ctx: CliContext) -> int:
-    queue = _open(ctx)
-    try:
+    with _opened(ctx) as queue:
         states = [SubmissionState(s) for s in args.state] if args.state else None
         records = [_summary(r) for r in queue.list_records(states, limit=args.limit)]
-    finally:
-        queue.close()
     if args.json:
         ctx.emit_json(records)
     else:
@@ -130,11 +131,8 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 @_guard
 def _show(args: argparse.Namespace, ctx: CliContext) -> int:
-    queue = _open(ctx)
-    try:
+    with _opened(ctx) as queue:
         record = queue.get(args.id)
-    finally:
-        queue.close()
     summary = _summary(record)
     summary["problems"] = [p.field + ":" + p.code for p in record.problems]
     if args.json:
@@ -147,14 +145,11 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 @_guard
 def _retry(args: argparse.Namespace, ctx: CliContext) -> int:
-    queue = _open(ctx)
-    try:
+    with _opened(ctx) as queue:
         record = queue.get(args.id)
         if not queue.retry_now(args.id):
             ctx.warn("queue.cli_retry_not_waiting", id=args.id, state=record.state.value)
             return EXIT_FAILURE
-    finally:
-        queue.close()
     ctx.say("queue.cli_retry_scheduled", id=args.id)
     return EXIT_OK
 
@@ -175,11 +170,8 @@ def _withdraw(args: argparse.Namespace, ctx: CliContext) -> int:
 
 @_guard
 def _export(args: argparse.Namespace, ctx: CliContext) -> int:
-    queue = _open(ctx)
-    try:
+    with _opened(ctx) as queue:
         count = queue.export(args.out)
-    finally:
-        queue.close()
     ctx.say("queue.cli_exported", count=count, path=str(args.out))
     return EXIT_OK
 
@@ -195,11 +187,8 @@ def _stats(args: argparse.Namespace, ctx: CliContext) -> int:
     except ValueError:
         ctx.warn("queue.cli_bad_date", value=f"{args.date_from} / {args.date_to}")
         return EXIT_USAGE
-    queue = _open(ctx)
-    try:
+    with _opened(ctx) as queue:
         result = compute_statistics(queue, since, until)
-    finally:
-        queue.close()
     if args.json:
         ctx.emit_json(result.as_json())
     else:

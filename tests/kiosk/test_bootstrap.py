@@ -93,3 +93,129 @@ def test_each_table_offers_exactly_the_backends_the_config_allows() -> None:
              (bootstrap.INSURANCE, HospitalConfig, "insurance_backend")]
     for table, cls, name in pairs:
         assert set(table) == set(get_args(get_type_hints(cls)[name])), cls.__name__
+
+
+def with_sections(config: KioskConfig, **sections: dict[str, object]) -> KioskConfig:
+    for name, values in sections.items():
+        config = dataclasses.replace(config, **{name: dataclasses.replace(getattr(config, name), **values)})
+    return config
+
+
+def test_each_printer_backend_is_built_from_its_settings(tmp_path: Path) -> None:
+    from devices.printer.printer import PrinterStatus, PrintJob
+
+    demo = DemoSetup(enabled=True, fast=True)
+    base = config_in(tmp_path)
+    pdf = bootstrap._pick(bootstrap.PRINTERS, "printer.backend", "pdf",
+                          with_sections(base, printer={"output_dir": tmp_path / "pdfs"}), demo)
+    assert pdf.status() is PrinterStatus.READY
+    cups_config = with_sections(base, printer={"backend": "cups", "cups_queue": "Receipts",
+                                               "cups_server": "127.0.0.1:8631", "job_timeout_s": 12.5})
+    cups = bootstrap._pick(bootstrap.PRINTERS, "printer.backend", "cups", cups_config, demo)
+    assert (cups.queue, cups.server, cups.timeout_s) == ("Receipts", "127.0.0.1:8631", 12.5)
+    device = tmp_path / "lp0"
+    escpos_config = with_sections(base, printer={"backend": "escpos", "escpos_device": f"file:{device}"})
+    escpos = bootstrap._pick(bootstrap.PRINTERS, "printer.backend", "escpos", escpos_config, demo)
+    from reportlab.pdfgen import canvas
+
+    page = tmp_path / "page.pdf"
+    drawing = canvas.Canvas(str(page), pagesize=(226, 200))
+    drawing.drawString(10, 100, "test")
+    drawing.save()
+    result = escpos.print(PrintJob(page.read_bytes(), "test page"))
+    assert result.bytes_sent == len(device.read_bytes()) > 0
+    assert device.read_bytes().startswith(b"\x1b@")  # ESC @: the printer is initialised first
+
+
+def test_a_broken_catalogue_folder_is_refused_and_the_last_good_one_kept(tmp_path: Path,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    import shutil
+
+    from kiosk.catalogue.loader import SHIPPED_FOLDER
+
+    folder = tmp_path / "catalogue"
+    folder.mkdir()
+    for name in ("01_id_confirmation.yaml", "02_temporary_residence.yaml"):  # a smaller set than the shipped one
+        shutil.copy(SHIPPED_FOLDER / name, folder / name)
+    config = with_sections(config_in(tmp_path), catalogue={"folder": folder}, portal={"start_simulator": False})
+    first = build_kiosk(config, DemoSetup(enabled=True, fast=True))
+    try:
+        assert first.catalogue.codes() == ["id_confirmation", "temporary_residence"]
+    finally:
+        first.close()
+    (folder / "03_broken.yaml").write_text("code: broken\nkind: [not, a, kind\n", encoding="utf-8")
+    second = build_kiosk(config, DemoSetup(enabled=True, fast=True))
+    try:
+        assert second.catalogue.codes() == ["id_confirmation", "temporary_residence"]
+        assert second.catalogue_load.fallback == "last_good"
+        lines = second.config_lines()
+        assert lines[0] == second.translate("services.catalogue_refused", "vi")
+        assert any("03_broken.yaml" in line for line in lines)
+        ok, detail = second.device_check("catalogue")
+        assert not ok and "03_broken.yaml" in detail
+    finally:
+        second.close()
+    assert any("refused" in r.getMessage() and "last_good" in r.getMessage() for r in caplog.records)
+
+
+def test_a_good_catalogue_reports_no_refusal(tmp_path: Path) -> None:
+    config = with_sections(config_in(tmp_path), portal={"start_simulator": False})
+    kiosk = build_kiosk(config, DemoSetup(enabled=True, fast=True))
+    try:
+        assert kiosk.catalogue_load.fallback == ""
+        assert kiosk.device_check("catalogue")[0]
+        assert kiosk.config_lines()[0].startswith("catalogue.in_use = ")
+    finally:
+        kiosk.close()
+
+
+def test_recorded_prompts_override_the_configured_voice_by_message_key(tmp_path: Path) -> None:
+    import wave
+
+    prompts = tmp_path / "prompts"
+    (prompts / "vi").mkdir(parents=True)
+    recording = prompts / "vi" / "session.welcome.wav"
+    with wave.open(str(recording), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(b"\x00\x00" * 1600)
+    config = with_sections(config_in(tmp_path), speech={"prompts_dir": prompts}, portal={"start_simulator": False})
+    kiosk = build_kiosk(config, DemoSetup(enabled=True, fast=True))
+    try:
+        assert type(kiosk.speaker).__name__ == "RecordedPromptSpeaker"
+        assert kiosk.speaker.recording_for("session.welcome", "vi") == recording
+        assert kiosk.speaker.recording_for("session.welcome", "en") is None  # English falls back to the voice
+        assert kiosk.speaker.recording_for("session.goodbye", "vi") is None
+        assert kiosk.speaker.volume == config.speech.volume
+    finally:
+        kiosk.close()
+    plain = build_kiosk(with_sections(config, speech={"prompts_dir": None}), DemoSetup(enabled=True, fast=True))
+    try:
+        assert type(plain.speaker).__name__ == "SilentSpeaker"
+    finally:
+        plain.close()
+
+
+def test_the_virtual_card_is_judged_on_the_demo_clock_day(tmp_path: Path) -> None:
+    from datetime import date, datetime
+
+    config = with_sections(config_in(tmp_path), portal={"start_simulator": False})
+    demo = DemoSetup(enabled=True, fast=True, now=datetime(2026, 3, 2, 9, 0))
+    kiosk = build_kiosk(config, demo)
+    try:
+        kiosk.card_reader.insert(kiosk.extras["card_image"])
+        key = kiosk.access_key_from_typed("001190012345", date(1990, 3, 14), date(2030, 3, 14))
+        assert kiosk.read_card(key).id_last4 == "2345"  # its signer is already valid on the demo's day
+    finally:
+        kiosk.close()
+    # On a demo day after the test signer's ten years, the same kind of card no longer counts as genuine.
+    late = build_kiosk(config, DemoSetup(enabled=True, fast=True, now=datetime(2045, 1, 2, 9, 0)))
+    try:
+        late.card_reader.insert(late.extras["card_image"])
+        key = late.access_key_from_typed("001190012345", date(1990, 3, 14), date(2030, 3, 14))
+        with pytest.raises(Exception) as caught:
+            late.read_card(key)
+        assert type(caught.value).__name__ == "AuthenticityError"
+    finally:
+        late.close()

@@ -18,6 +18,8 @@ from kiosk.staff import (
     WrongPinError,
     hash_pin,
     parse_pin_hash,
+    record_sign_in,
+    staff_role,
     verify_pin,
 )
 
@@ -213,3 +215,104 @@ def test_errors_carry_what_their_message_needs(lang: str) -> None:
         text = t.text(error.message_key, **error.message_params)
         assert "{" not in text and text
     assert "5" in t.text("staff.locked_out", **StaffLockedOutError(290.0).message_params)
+
+
+# ---- the ward manager's PIN (statistics only) and the shared PIN pad ----------------------------------------
+
+MANAGER = "735246"
+
+
+def _with_manager(**over: object) -> StaffConfig:
+    return _config(manager_pin_hash=hash_pin(MANAGER, iterations=FAST), **over)
+
+
+def test_manager_signs_in_with_the_manager_pin_only() -> None:
+    auth = StaffAuthenticator(_with_manager(), clock=ManualClock())
+    helper = auth.authenticate_manager(MANAGER)
+    assert (helper.staff_id, staff_role(helper)) == ("manager", "manager")
+    with pytest.raises(WrongPinError):
+        auth.authenticate_manager("482913")  # the technician's PIN is not a manager's
+
+
+def test_the_pin_pad_pin_decides_the_role() -> None:
+    auth = StaffAuthenticator(_with_manager(), clock=ManualClock())
+    assert staff_role(auth.authenticate_staff_pin("482913")) == "technician"
+    assert staff_role(auth.authenticate_staff_pin(MANAGER)) == "manager"
+    with pytest.raises(WrongPinError):
+        auth.authenticate_staff_pin("1111")  # a volunteer's PIN opens neither staff mode
+
+
+def test_wrong_manager_pins_lock_the_manager_like_the_technician() -> None:
+    clock = ManualClock()
+    auth = StaffAuthenticator(_with_manager(), clock=clock)
+    for left in (2, 1):
+        with pytest.raises(WrongPinError) as wrong:
+            auth.authenticate_manager("000000")
+        assert wrong.value.attempts_left == left
+    with pytest.raises(StaffLockedOutError):
+        auth.authenticate_manager("000000")
+    with pytest.raises(StaffLockedOutError):
+        auth.authenticate_manager(MANAGER)
+    assert auth.authenticate_volunteer("1111").staff_id == "TN-007"  # volunteers keep their own count
+    clock.advance(300)
+    assert auth.authenticate_manager(MANAGER).staff_id == "manager"
+
+
+def test_wrong_pins_on_the_pad_lock_both_roles_so_the_pad_gives_no_extra_guesses() -> None:
+    auth = StaffAuthenticator(_with_manager(), clock=ManualClock())
+    with pytest.raises(WrongPinError):
+        auth.authenticate_technician("000000")  # one earlier miss on the technician's count
+    with pytest.raises(WrongPinError) as wrong:
+        auth.authenticate_staff_pin("000001")
+    assert wrong.value.attempts_left == 1
+    with pytest.raises(StaffLockedOutError):
+        auth.authenticate_staff_pin("000002")
+    for check in (auth.authenticate_technician, auth.authenticate_manager, auth.authenticate_staff_pin):
+        with pytest.raises(StaffLockedOutError):
+            check(MANAGER)
+
+
+def test_manager_lockout_survives_a_restart(tmp_path: Path) -> None:
+    wall = [1_700_000_000.0]
+    auth = StaffAuthenticator(_with_manager(max_pin_attempts=1), clock=ManualClock(10), state_dir=tmp_path,
+                              wall_time=lambda: wall[0])
+    with pytest.raises(StaffLockedOutError):
+        auth.authenticate_manager("000000")
+    wall[0] += 60
+    restarted = StaffAuthenticator(_with_manager(max_pin_attempts=1), clock=ManualClock(0), state_dir=tmp_path,
+                                   wall_time=lambda: wall[0])
+    assert restarted.seconds_locked("manager") == pytest.approx(240)
+    assert restarted.seconds_locked("technician") == 0
+    with pytest.raises(StaffLockedOutError):
+        restarted.authenticate_manager(MANAGER)
+
+
+def test_pad_works_with_one_role_configured_and_says_when_none_is() -> None:
+    only_manager = StaffAuthenticator(_with_manager(technician_pin_hash=""), clock=ManualClock())
+    assert only_manager.authenticate_staff_pin(MANAGER).staff_id == "manager"
+    with pytest.raises(StaffNotConfiguredError):
+        only_manager.authenticate_technician("482913")
+    with pytest.raises(StaffNotConfiguredError):
+        StaffAuthenticator(_config(), clock=ManualClock()).authenticate_manager(MANAGER)
+    with pytest.raises(StaffNotConfiguredError):
+        StaffAuthenticator(_config(technician_pin_hash=""), clock=ManualClock()).authenticate_staff_pin("482913")
+
+
+@pytest.mark.parametrize("reserved", ["manager", "technician"])
+def test_a_volunteer_may_not_take_a_role_id(reserved: str) -> None:
+    with pytest.raises(StaffNotConfiguredError):
+        StaffAuthenticator(_config(volunteers=(f"{reserved}:Trần Văn An:{hash_pin('1111', iterations=FAST)}",)),
+                           clock=ManualClock())
+
+
+def test_manager_sign_in_is_audited_with_the_role_id_only(tmp_path: Path) -> None:
+    from kiosk.audit import AuditLog
+
+    audit = AuditLog(tmp_path, "K-9")
+    auth = StaffAuthenticator(_with_manager(), clock=ManualClock())
+    record_sign_in(audit, auth.authenticate_staff_pin(MANAGER))
+    record_sign_in(audit, auth.authenticate_staff_pin("482913"))  # the session audits the technician itself
+    records = list(audit.records())
+    assert [(r.event, r.staff_id, r.session_hash, r.service_code) for r in records] == [
+        ("manager_signed_in", "manager", "", "")]
+    assert MANAGER not in audit.path.read_text()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,8 @@ def virtual_card() -> tuple[Any, Any]:
     from devices.card.emulator.profile import load_profile, shipped_profiles_folder
     from devices.card.trust_store import TrustStore
 
-    issuer = TestIssuer.generate()
+    # The kiosk judges the card on its fixed demo day, so the signer must already be valid then.
+    issuer = TestIssuer.generate(dsc_not_before=FIXED_NOW.replace(tzinfo=UTC) - timedelta(days=1))
     image = personalise(load_profile(shipped_profiles_folder() / "demo.toml"), issuer)
     return image, TrustStore.from_certificates([issuer.csca_der])
 

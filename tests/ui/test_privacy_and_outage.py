@@ -55,7 +55,8 @@ def test_card_removal_on_the_first_step_also_clears_the_prefilled_name(make_kios
 
 
 def test_portal_outage_queues_the_file_says_so_and_sends_it_when_the_portal_is_back(make_kiosk: Any) -> None:
-    driver = make_kiosk(faults="outage:on")
+    # A short first-try retry delay: the queued file goes out soon after the portal is back.
+    driver = make_kiosk(faults="outage:on", portal={"first_try_retry_s": 0.2})
     start_service(driver, "id_confirmation")
     fill_form(driver, {"purpose": "bank", "applicant.phone": "0912345678"}, screenshot_steps=False)
     driver.wait_state(SessionState.REVIEW)

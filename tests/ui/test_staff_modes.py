@@ -156,3 +156,125 @@ def test_call_staff_prints_a_help_slip_and_returns_to_the_same_step(make_kiosk: 
     assert "help_requested" in [r.event for r in driver.kiosk.audit.records()]
     driver.tap("help_continue")
     assert driver.window.current.name == "language"
+
+
+# ---- the ward manager: statistics only, through the same hidden PIN pad ----------------------------------------
+
+MANAGER_PIN = "735246"
+
+
+def manager_kiosk(make_kiosk: Any) -> Any:
+    from kiosk.staff import hash_pin
+
+    return make_kiosk(staff={"manager_pin_hash": hash_pin(MANAGER_PIN, iterations=1000)})
+
+
+def sign_in_as_manager(driver: Any) -> None:
+    secret_gesture(driver)
+    driver.wait_page("technician_pin")
+    driver.type(MANAGER_PIN, "pin_pad")
+    driver.wait_page("manager")
+
+
+def figure(driver: Any, key: str) -> str:
+    label = driver.window.findChild(QLabel, f"manager_value_{key}")
+    assert label is not None and label.isVisible(), key
+    return str(label.text())
+
+
+def visible_text(driver: Any) -> str:
+    return "\n".join(w.text() for w in driver.window.findChildren(QLabel) if w.isVisible())
+
+
+def test_manager_pin_opens_statistics_with_the_counts_of_a_submitted_journey(make_kiosk: Any) -> None:
+    from ui.demo import citizen_journey
+    from ui.screens.manager import vietnam_today
+
+    driver = manager_kiosk(make_kiosk)
+    citizen_journey(driver, "id_confirmation", {"purpose": "bank", "applicant.phone": "0912345678"})
+    sign_in_as_manager(driver)
+    assert driver.kiosk.session.state is SessionState.TECHNICIAN
+    for choice in ("manager_range_today", "manager_range_7", "manager_range_30"):
+        driver.tap(choice)
+        assert figure(driver, "total") == "1"
+        assert figure(driver, "service_id_confirmation") == "1"
+        assert figure(driver, "state_accepted") == "1"
+        assert figure(driver, "waiting") == "0"
+        assert figure(driver, f"day_{vietnam_today().isoformat()}") == "1"
+        assert figure(driver, "median") != driver.kiosk.translate("staff.manager_median_none", "vi")
+    assert driver.window.findChild(QLabel, "manager_label_state_accepted").text() == driver.kiosk.translate(
+        "queue.state_accepted", "vi")
+    driver.tap("manager_range_7")  # seven day rows, the days without files as zero
+    assert len([w for w in driver.window.findChildren(QLabel) if w.isVisible()
+                and w.objectName().startswith("manager_value_day_")]) == 7
+    text = visible_text(driver)
+    assert "Nguyễn" not in text and "001190012345" not in text and "0912345678" not in text
+    signed_in = [r for r in driver.kiosk.audit.records() if r.event == "manager_signed_in"]
+    assert [(r.staff_id, r.session_hash, r.service_code, r.file_code) for r in signed_in] == [("manager", "", "", "")]
+
+
+def test_an_empty_queue_says_so_instead_of_showing_blank_figures(make_kiosk: Any) -> None:
+    driver = manager_kiosk(make_kiosk)
+    sign_in_as_manager(driver)
+    assert figure(driver, "total") == "0"
+    assert figure(driver, "median") == driver.kiosk.translate("staff.manager_median_none", "vi")
+    assert driver.kiosk.translate("staff.manager_nothing", "vi") in visible_text(driver)
+
+
+def test_manager_cannot_reach_technician_tabs_settings_or_log(make_kiosk: Any) -> None:
+    driver = manager_kiosk(make_kiosk)
+    sign_in_as_manager(driver)
+    driver.window.show_page("technician")  # even asked for directly, the technician page hands a manager back
+    driver.settle()
+    assert driver.window.current.name == "manager"
+    assert not any(driver.has(f"tech_tab_{tab}") for tab in ("devices", "queue", "stats", "config", "logs"))
+    assert not driver.has("tech_test_printer")
+    text = visible_text(driver)
+    assert "technician_pin_hash" not in text and "manager_signed_in" not in text
+    driver.tap(driver.window.header.language)  # a language switch re-renders the same manager page
+    assert driver.window.current.name == "manager" and not driver.has("tech_tab_config")
+    driver.tap("manager_leave")
+    driver.wait_page("welcome")
+    assert driver.kiosk.session.state is SessionState.IDLE
+    driver.window.show_page("manager")  # without a sign-in the statistics page sends everyone home
+    assert driver.window.current.name == "welcome"
+
+
+def test_the_technician_pin_still_opens_technician_mode_when_a_manager_pin_is_set(make_kiosk: Any) -> None:
+    driver = manager_kiosk(make_kiosk)
+    secret_gesture(driver)
+    driver.type(TECH_PIN, "pin_pad")
+    driver.wait_page("technician")
+    assert driver.has("tech_tab_config")
+    assert "manager_signed_in" not in [r.event for r in driver.kiosk.audit.records()]
+
+
+def test_wrong_manager_pins_lock_the_pad_for_both_roles(make_kiosk: Any) -> None:
+    driver = manager_kiosk(make_kiosk)
+    secret_gesture(driver)
+    driver.wait_page("technician_pin")
+    driver.type("111111", "pin_pad")
+    assert driver.window.current.error.text() == driver.kiosk.translate("ui.pin_wrong", "vi", left=2)
+    for _ in range(2):
+        driver.type("111111", "pin_pad")
+    assert driver.window.current.error.text() == driver.kiosk.translate("ui.pin_locked", "vi", minutes=2)
+    for pin in (MANAGER_PIN, TECH_PIN):
+        driver.type(pin, "pin_pad")
+        assert driver.kiosk.session.state is SessionState.IDLE
+        assert driver.window.current.name == "technician_pin"
+    assert "manager_signed_in" not in [r.event for r in driver.kiosk.audit.records()]
+
+
+def test_manager_screen_meets_size_and_contrast_in_every_range(make_kiosk: Any) -> None:
+    from tests.ui.test_accessibility import audited
+    from ui.demo import citizen_journey
+
+    driver = manager_kiosk(make_kiosk)
+    citizen_journey(driver, "id_confirmation", {"purpose": "bank", "applicant.phone": "0912345678"})
+    audit = audited(driver)
+    sign_in_as_manager(driver)
+    for choice in ("manager_range_today", "manager_range_30", "manager_range_7"):
+        driver.tap(choice)
+    driver.tap(driver.window.header.language)
+    assert "manager" in audit.pages and len(audit.seen) >= 3
+    assert audit.problems == []

@@ -9,6 +9,7 @@ from ui.screens.face import FaceScreen
 from ui.screens.form import FormScreen
 from ui.screens.identify import IdentifyScreen
 from ui.screens.language import LanguageScreen
+from ui.screens.manager import ManagerScreen
 from ui.screens.services import ServiceInfoScreen, ServicesScreen
 from ui.screens.staff import CallStaffScreen, TechnicianPinScreen, VolunteerScreen
 from ui.screens.status import StatusScreen
@@ -19,7 +20,7 @@ from ui.screens.welcome import WelcomeScreen
 SCREENS: dict[str, type[Screen]] = {cls.name: cls for cls in (
     WelcomeScreen, LanguageScreen, IdentifyScreen, FaceScreen, ServicesScreen, ServiceInfoScreen, FormScreen,
     ReviewScreen, SubmittingScreen, ReceiptScreen, DoneScreen, StatusScreen, CallStaffScreen, VolunteerScreen,
-    TechnicianPinScreen, TechnicianScreen,
+    TechnicianPinScreen, TechnicianScreen, ManagerScreen,
 )}
 
 S = SessionState

@@ -1,8 +1,9 @@
-"""Human help on every screen: "Gọi cán bộ", volunteer sign-in (assisted mode) and the technician's PIN pad.
+"""Human help on every screen: "Gọi cán bộ", volunteer sign-in (assisted mode) and the staff PIN pad.
 
 services.md §5.6: a volunteer signs in with a PIN; from then on a banner names them and their ID goes into the
 audit trail; they cannot browse history (this screen shows nothing of earlier visits). The technician reaches the
-PIN pad only through a hidden gesture on the welcome screen; wrong PINs count towards a lockout (kiosk.staff).
+PIN pad only through a hidden gesture on the welcome screen; wrong PINs count towards a lockout (kiosk.staff). The
+same pad serves the ward manager: the PIN decides the role, and a manager lands on the statistics screen only.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.session_events import SessionState
-from kiosk.staff import StaffError, StaffLockedOutError, WrongPinError
+from kiosk.staff import StaffError, StaffLockedOutError, WrongPinError, record_sign_in, staff_role
 from ui.screens.base import Screen
 from ui.widgets.keyboard import OnScreenKeyboardWidget
 
@@ -121,9 +122,13 @@ class VolunteerScreen(_PinScreen):
 
 class TechnicianPinScreen(_PinScreen):
     name = "technician_pin"
-    title_key = "technician_pin_title"
+    title_key = "staff.staff_pin_title"
     show_back = False
 
     def accept(self, pin: str) -> None:
-        helper = self.ctx.kiosk.staff.authenticate_technician(pin)
+        helper = self.ctx.kiosk.staff.authenticate_staff_pin(pin)
+        # The session's staff mode brings the inactivity timer and the wipe on leaving. Its state change shows
+        # the technician page before the session names who signed in, so the page is chosen again here.
         self.ctx.kiosk.session.enter_technician_mode(helper)
+        record_sign_in(self.ctx.kiosk.audit, helper)
+        self.ctx.navigate("manager" if staff_role(helper) == "manager" else "technician")

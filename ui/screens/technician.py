@@ -1,4 +1,4 @@
-"""Technician mode (behind the hidden gesture and PIN) and the manager's statistics.
+"""Technician mode (behind the hidden gesture and PIN); the manager's own screen is ui.screens.manager.
 
 services.md §5.6: health of the card reader, camera, printer and portal with a test for each; the queue; the
 configuration as loaded; the audit log, which by construction holds no personal data (kiosk.audit refuses it); and
@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
+from kiosk.staff import staff_role
 from ui.screens.base import Screen
 from ui.widgets.buttons import BigButton
 
@@ -28,15 +29,25 @@ class TechnicianScreen(Screen):
         self.results: dict[str, tuple[bool, str]] = {}
 
     def enter(self) -> None:
+        if self._role() == "manager":
+            self.ctx.navigate("manager")  # a manager's PIN opens statistics only: no tests, settings or log
+            return
         self.tab = "devices"
         self.results = {}
         super().enter()
+
+    def _role(self) -> str | None:
+        staff = self.ctx.kiosk.session.technician
+        return None if staff is None else staff_role(staff)
 
     def leave(self) -> None:
         self.results = {}
         super().leave()
 
     def build(self, layout: QVBoxLayout) -> None:
+        # Nothing until a technician is known: the session announces the state before it names who signed in.
+        if self._role() != "technician":
+            return
         layout.addWidget(self.title(self.t("tech_title")))
         row_w = QWidget()
         row = QHBoxLayout(row_w)

@@ -61,3 +61,17 @@ def test_wait_for_card_wakes_on_insert(demo_image: CardImage) -> None:
     timer.start()
     assert reader.wait_for_card(5)
     timer.join()
+
+
+def test_the_reader_judges_the_card_on_the_day_its_clock_gives(demo_image: CardImage, trust_dir: Path) -> None:
+    from datetime import date
+
+    store = TrustStore.from_folder(trust_dir)
+    on_issue_day = SimulatedCardReader(store, today=date.today)
+    on_issue_day.insert(demo_image)
+    assert on_issue_day.read_identity([KEY]).id_number == "001190012345"
+    # Decades before the test signer existed, its signature cannot count: the injected day is what is checked.
+    long_ago = SimulatedCardReader(store, today=lambda: date(2001, 1, 1))
+    long_ago.insert(demo_image)
+    with pytest.raises(AuthenticityError):
+        long_ago.read_identity([KEY])

@@ -17,6 +17,13 @@ def _script(path: Path, body: str) -> Path:
     return path
 
 
+def _with_welcome_recording(prompts: Path) -> Path:
+    """A prompts folder with a Vietnamese recording of the welcome (not real audio: the players here are fakes)."""
+    (prompts / "vi").mkdir(parents=True)
+    (prompts / "vi" / "session.welcome.wav").write_bytes(b"RIFF")
+    return prompts
+
+
 def _wait_for(predicate: object, timeout: float = 5.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -71,9 +78,7 @@ def test_volume_is_clamped() -> None:
 
 
 def test_recorded_prompt_is_played_when_present_else_synthesised(tmp_path: Path) -> None:
-    prompts = tmp_path / "prompts"
-    (prompts / "vi").mkdir(parents=True)
-    (prompts / "vi" / "session.welcome.wav").write_bytes(b"RIFF")
+    prompts = _with_welcome_recording(tmp_path / "prompts")
     log = tmp_path / "played"
     player = _script(tmp_path / "aplay", f'echo "$@" >> {log}\n')
     fallback = SilentSpeaker()
@@ -87,9 +92,7 @@ def test_recorded_prompt_is_played_when_present_else_synthesised(tmp_path: Path)
 
 
 def test_without_any_player_every_prompt_falls_back(tmp_path: Path) -> None:
-    prompts = tmp_path / "vi"
-    prompts.mkdir()
-    (prompts / "session.welcome.wav").write_bytes(b"RIFF")
+    _with_welcome_recording(tmp_path)
     fallback = SilentSpeaker()
     speaker = RecordedPromptSpeaker(fallback, tmp_path, player=str(tmp_path / "missing-player"))
     speaker.say("Xin chào", "vi", key="session.welcome")
@@ -115,8 +118,7 @@ def test_silent_speaker_records_what_would_be_said() -> None:
 
 
 def test_a_player_that_fails_by_itself_hands_over_to_the_synthesiser(tmp_path: Path) -> None:
-    (tmp_path / "vi").mkdir()
-    (tmp_path / "vi" / "session.welcome.wav").write_bytes(b"RIFF")
+    _with_welcome_recording(tmp_path)
     player = _script(tmp_path / "aplay", "echo 'no sound card' >&2; exit 1\n")
     fallback = SilentSpeaker()
     speaker = RecordedPromptSpeaker(fallback, tmp_path, player=str(player))
@@ -128,8 +130,7 @@ def test_a_player_that_fails_by_itself_hands_over_to_the_synthesiser(tmp_path: P
 
 
 def test_stopping_a_recording_does_not_trigger_the_fallback(tmp_path: Path) -> None:
-    (tmp_path / "vi").mkdir()
-    (tmp_path / "vi" / "session.welcome.wav").write_bytes(b"RIFF")
+    _with_welcome_recording(tmp_path)
     player = _script(tmp_path / "aplay", "exec sleep 30\n")
     fallback = SilentSpeaker()
     speaker = RecordedPromptSpeaker(fallback, tmp_path, player=str(player))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from devices.speech.simulated import SilentSpeaker
+from kiosk.session import ManualClock, Session
 from kiosk.speech.guide import VoiceGuide
 from tests.kiosk.session_fixtures import make_identity, new_session, walk_to_steps
 
@@ -38,20 +39,7 @@ def test_volume_goes_up_and_down_within_bounds() -> None:
     assert guide.quieter() == 0
 
 
-def test_the_guide_follows_a_session_screen_by_screen() -> None:
-    session, _clock, _, _ = new_session()
-    speaker = SilentSpeaker()
-    VoiceGuide(speaker).attach(session)
-    session.start()
-    session.choose_language("en")
-    session.card_inserted()
-    session.identified(make_identity())
-    keys = [u.key for u in speaker.spoken]
-    assert keys == ["session.choose_language", "session.place_card", "session.look_at_camera"]
-    assert speaker.spoken[-1].lang == "en"
-
-
-def test_the_guide_reads_the_warning_and_says_goodbye_in_the_citizens_language() -> None:
+def _guided_to_the_face_check_in_english() -> tuple[Session, ManualClock, SilentSpeaker]:
     session, clock, _, _ = new_session()
     speaker = SilentSpeaker()
     VoiceGuide(speaker).attach(session)
@@ -59,6 +47,18 @@ def test_the_guide_reads_the_warning_and_says_goodbye_in_the_citizens_language()
     session.choose_language("en")
     session.card_inserted()
     session.identified(make_identity())
+    return session, clock, speaker
+
+
+def test_the_guide_follows_a_session_screen_by_screen() -> None:
+    _, _, speaker = _guided_to_the_face_check_in_english()
+    keys = [u.key for u in speaker.spoken]
+    assert keys == ["session.choose_language", "session.place_card", "session.look_at_camera"]
+    assert speaker.spoken[-1].lang == "en"
+
+
+def test_the_guide_reads_the_warning_and_says_goodbye_in_the_citizens_language() -> None:
+    session, clock, speaker = _guided_to_the_face_check_in_english()
     clock.advance(90)
     session.tick()
     assert "Are you still there" in speaker.spoken[-1].text and "thirty" not in speaker.spoken[-1].text

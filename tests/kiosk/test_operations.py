@@ -1,0 +1,90 @@
+"""What the UI asks the core: error sentences with their details filled in, forms that follow the kiosk's settings."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.bootstrap import DemoSetup, Kiosk, build_kiosk
+from kiosk.catalogue.holidays import load_holidays
+from kiosk.config import KioskConfig, load_config
+from kiosk.i18n import Translator
+from kiosk.operations import Operations
+from kiosk.staff import StaffLockedOutError, WrongPinError
+
+MONDAY = datetime(2026, 3, 2, 9, 0)
+MakeKiosk = Callable[[Path | None], Kiosk]
+
+
+def operations() -> Operations:
+    ops = Operations()
+    ops.translator = Translator(language="vi")
+    return ops
+
+
+def test_a_wrong_pin_message_says_how_many_tries_are_left() -> None:
+    ops = operations()
+    two, one = ops.message_for(WrongPinError(2), "vi"), ops.message_for(WrongPinError(1), "en")
+    assert two == ops.translator.text("staff.wrong_pin", attempts_left=2)
+    assert "2" in two and "{" not in two
+    assert one == Translator("en", ops.translator.catalogue).text("staff.wrong_pin", attempts_left=1)
+
+
+def test_a_lockout_message_says_how_long_to_wait() -> None:
+    ops = operations()
+    english = Translator("en", ops.translator.catalogue)
+    assert ops.message_for(StaffLockedOutError(290.0), "en") == english.text("staff.locked_out", minutes=5)
+    assert "5" in ops.message_for(StaffLockedOutError(290.0), "en")
+    assert ops.message_for(StaffLockedOutError(30.0), "vi") == ops.translator.text("staff.locked_out", minutes=1)
+
+
+def test_an_unknown_error_gets_the_kind_generic_sentence() -> None:
+    ops = operations()
+    assert ops.message_for(ValueError("boom"), "vi") == ops.translator.text("common.unexpected_error")
+
+
+def kiosk_config(tmp_path: Path, holidays: Path | None) -> KioskConfig:
+    config = load_config(None, {"kiosk": {"data_dir": str(tmp_path / "data")}, "speech": {"backend": "silent"}})
+    return dataclasses.replace(config, portal=dataclasses.replace(config.portal, start_simulator=False),
+                               catalogue=dataclasses.replace(config.catalogue, holidays_file=holidays))
+
+
+@pytest.fixture
+def make_kiosk(tmp_path: Path) -> Iterator[MakeKiosk]:
+    made: list[Kiosk] = []
+
+    def make(holidays: Path | None) -> Kiosk:
+        kiosk = build_kiosk(kiosk_config(tmp_path, holidays), DemoSetup(enabled=True, fast=True, now=MONDAY))
+        made.append(kiosk)
+        return kiosk
+
+    yield make
+    for kiosk in made:
+        kiosk.close()
+
+
+def test_a_configured_holidays_file_moves_the_appointment_date(tmp_path: Path, make_kiosk: MakeKiosk) -> None:
+    holidays = tmp_path / "holidays.yaml"
+    holidays.write_text('holidays:\n  - {from: 2026-03-03, to: 2026-03-13, name: {vi: "Nghỉ", en: "Closed"}}\n',
+                        encoding="utf-8")
+    shipped = make_kiosk(None)
+    spec = shipped.catalogue.get("temporary_residence")
+    assert spec.processing_working_days > 0
+    usual = shipped.new_form(spec, None, "vi").appointment_date()
+    assert usual == load_holidays().add_working_days(MONDAY.date(), spec.processing_working_days)
+    local = make_kiosk(holidays)
+    moved = local.new_form(spec, None, "vi").appointment_date()
+    assert moved == load_holidays(holidays).add_working_days(MONDAY.date(), spec.processing_working_days)
+    assert moved > usual
+    assert not date(2026, 3, 3) <= moved <= date(2026, 3, 13)
+
+
+def test_a_new_form_shares_the_kiosk_messages(make_kiosk: MakeKiosk) -> None:
+    kiosk = make_kiosk(None)
+    form = kiosk.new_form(kiosk.catalogue.get("id_confirmation"), None, "en")
+    assert form.translator().catalogue is kiosk.translator.catalogue
+    assert form.settings.auth_method == "chip_face"

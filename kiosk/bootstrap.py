@@ -4,6 +4,9 @@ Each device is picked from an explicit name → builder table (as python-escpos 
 `emulated`, camera `opencv` or `simulated`, printer `pdf`, `cups` or `escpos`, speech `espeak` or `silent`,
 insurance `simulated` or `gateway`. A builder imports its back end only when chosen, so a kiosk without OpenCV or
 pyscard runs as long as it does not ask for them, and a missing one is reported by name (`DeviceUnavailableError`).
+Recorded prompts (`speech.prompts_dir`) sit in front of whichever voice is chosen. The service catalogue is loaded
+with `load_active_catalogue`: a refused folder leaves the last good catalogue in service, and the refusal is kept
+in `Kiosk.catalogue_load` for the technician screen. The emulated card is judged on the kiosk's own calendar day.
 In demo mode the portal simulator is started here too (`portal.start_simulator`). The result is one `Kiosk`: a
 plain bundle of collaborators that the UI receives; nothing else in the kiosk reads settings.
 """

@@ -17,6 +17,7 @@ import dataclasses
 import importlib
 import logging
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -168,6 +169,21 @@ class DemoSetup:
     card_image: Any = None                    # the emulated backend's virtual card, for "insert" buttons and tests
     card_trust: Any = None                    # the trust store holding that card's test CSCA
 
+    def wall_clock(self) -> Callable[[], float]:
+        """Seconds since the epoch for the submission queue (its stamps, retries and the manager's "today").
+
+        In service: real time. With a fixed demo clock: real time shifted to start at it (a clock without a zone is
+        read as Vietnam time, as receipts print it), so the queue's day is the receipts' day while back-offs still
+        pass in real time (a frozen clock would never make a deferred file due again).
+        """
+        if self.now is None:
+            return time.time
+        from kiosk.stats import VN
+
+        fixed = self.now if self.now.tzinfo is not None else self.now.replace(tzinfo=VN)
+        offset = fixed.timestamp() - time.time()
+        return lambda: time.time() + offset
+
     def today(self) -> date:
         """The kiosk's calendar day: the demo's fixed clock when set, so card validity agrees with receipts."""
         return self.now.date() if self.now is not None else date.today()
@@ -215,6 +231,7 @@ class Kiosk(Operations):
     catalogue_load: Any = None                # CatalogueLoadResult: whether a configured folder was refused
     portal_simulator: Any = None
     demo: bool = False
+    wall_clock: Callable[[], float] = time.time   # seconds since the epoch, as the submission queue stamps them
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -253,8 +270,6 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
                                     seed=demo.seed if demo.enabled else None)
         config = dataclasses.replace(config, portal=dataclasses.replace(config.portal, base_url=simulator.url))
         if demo.now is not None:  # the simulated portal's dates (file codes, due dates) follow the demo's clock
-            import time
-
             simulator.advance_clock(demo.now.timestamp() - time.time())
 
     from kiosk.audit import AuditLog
@@ -267,7 +282,8 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
     now: Callable[[], datetime] = (lambda: fixed) if fixed is not None else datetime.now
     audit = AuditLog(data_dir, config.kiosk.kiosk_id, now=(lambda: fixed) if fixed is not None else _utc)
     session = Session(config.session, clock=clock, audit=audit, default_language=config.kiosk.default_language)
-    submissions = SubmissionService.from_config(config)
+    wall_clock = demo.wall_clock()
+    submissions = SubmissionService.from_config(config, clock=wall_clock)
     submissions.start()
     translator = Translator(language=config.kiosk.default_language)
     loaded = load_active_catalogue(config.catalogue.folder, data_dir)
@@ -280,7 +296,7 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
         guide=VoiceGuide(speaker), catalogue=loaded.catalogue, catalogue_load=loaded, submissions=submissions,
         staff=StaffAuthenticator(config.staff, clock=clock, state_dir=data_dir), audit=audit,
         hospital=_hospital(config, demo, now) if config.hospital.enabled else None,
-        portal_simulator=simulator, demo=demo.enabled,
+        portal_simulator=simulator, demo=demo.enabled, wall_clock=wall_clock,
     )
     if demo.card_image is not None:
         kiosk.extras["card_image"] = demo.card_image

@@ -243,6 +243,17 @@ class Operations:
         return bytes(data) if ok else b""
 
     # ---- technician and manager ------------------------------------------------------------------------------
+    def sign_in_staff(self, pin: str) -> None:
+        """The hidden PIN pad: the PIN decides the role (kiosk.staff), and the session's state for that role shows
+        the right page. Wrong or locked-out PINs raise kiosk.staff's errors, translated by `message_for`."""
+        from kiosk.staff import staff_role
+
+        helper = self.staff.authenticate_staff_pin(pin)
+        if staff_role(helper) == "manager":
+            self.session.enter_manager_mode(helper)
+        else:
+            self.session.enter_technician_mode(helper)
+
     def device_check(self, name: str) -> tuple[bool, str]:
         from kiosk.diagnostics import run_check
 

@@ -1,7 +1,8 @@
 """The citizen's session: one state machine that owns the journey and the privacy rules around it.
 
 idle → language → identify (card + access key) → verify face → choose service → steps → review → submitting
-→ receipt → done → wiped (back to idle). Side paths: status look-up (no card) and technician mode, both from idle.
+→ receipt → done → wiped (back to idle). Side paths, all from idle: status look-up (no card), technician mode and the
+ward manager's statistics mode (both through the staff PIN pad; leaving either wipes back to the welcome screen).
 Assisted mode is not a state but an overlay: a signed-in volunteer stays attached until the session is wiped.
 
 The rules it enforces come from services.md §5.3 (PDPL 91/2025, Decree 356/2025) and WCAG 2.2 SC 2.2.1:
@@ -27,6 +28,7 @@ from kiosk.session_core import SessionCore, VisitData
 from kiosk.session_events import (
     BACK,
     NO_CARD_DATA_STATES,
+    STAFF_STATES,
     UNTIMED_STATES,
     Helper,
     SessionState,
@@ -209,7 +211,7 @@ class Session(SessionCore):
     def begin_assistance(self, helper: Helper) -> None:
         """A volunteer signed in (the PIN is checked by kiosk.staff before this is called)."""
         with self._lock:
-            if self._state in (S.TECHNICIAN, S.SUBMITTING):
+            if self._state in STAFF_STATES or self._state is S.SUBMITTING:
                 raise SessionTransitionError(self._state, "begin_assistance")
             if self._state is S.IDLE:  # signing in begins a visit, so the inactivity timer covers the helper
                 self.start()
@@ -230,14 +232,31 @@ class Session(SessionCore):
     def enter_technician_mode(self, technician: Helper) -> None:
         """Only from the welcome screen, so no citizen's data is ever on screen in technician mode."""
         with self._lock:
-            self._move(S.TECHNICIAN, "enter_technician_mode")
+            self._check_move(S.TECHNICIAN, "enter_technician_mode")
+            # Observers (the UI picks its page) run on the state change, so who signed in is known before it.
             self.technician = technician
+            self._move(S.TECHNICIAN, "enter_technician_mode")
             self._emit(ev.TechnicianModeEntered(self._now(), technician.staff_id))
             self._record("technician_mode_entered", staff_id=technician.staff_id)
 
     def leave_technician_mode(self) -> None:
         with self._lock:
             self._require(S.TECHNICIAN, "leave_technician_mode")
+            self.wipe(WipeReason.STAFF_MODE_LEFT)
+
+    def enter_manager_mode(self, manager: Helper) -> None:
+        """The ward manager's statistics: only from the welcome screen, like technician mode, so no citizen's data
+        is held; the audit trail gets the role's ID (kiosk.staff gives the manager "manager"), never a name."""
+        with self._lock:
+            self._check_move(S.MANAGER, "enter_manager_mode")
+            self.manager = manager
+            self._move(S.MANAGER, "enter_manager_mode")
+            self._emit(ev.ManagerModeEntered(self._now(), manager.staff_id))
+            self._record("manager_mode_entered", staff_id=manager.staff_id)
+
+    def leave_manager_mode(self) -> None:
+        with self._lock:
+            self._require(S.MANAGER, "leave_manager_mode")
             self.wipe(WipeReason.STAFF_MODE_LEFT)
 
     # ---- time -----------------------------------------------------------------------------------------------
@@ -288,6 +307,7 @@ class Session(SessionCore):
             session_hash = self.session_hash
             helper_id = held.helper.staff_id if held.helper else ""
             technician_id = self.technician.staff_id if self.technician else ""
+            manager_id = self.manager.staff_id if self.manager else ""
             errors: list[BaseException] = []
             for item in [held.form, *held.scans, *self._collaborators]:
                 if item is None:
@@ -298,6 +318,7 @@ class Session(SessionCore):
                     errors.append(exc)
             self._held = VisitData()
             self.technician = None
+            self.manager = None
             self.language = self._default_language
             self._timer.reset()
             self._state = S.IDLE
@@ -307,8 +328,10 @@ class Session(SessionCore):
                 self._emit(ev.AssistanceEnded(self._now(), helper_id))
             if technician_id:
                 self._emit(ev.TechnicianModeLeft(self._now(), technician_id))
+            if manager_id:
+                self._emit(ev.ManagerModeLeft(self._now(), manager_id))
             self._emit(ev.SessionWiped(self._now(), reason, kept))
             self._record(f"session_wiped_{reason.value}", session_hash=session_hash,
-                         staff_id=helper_id or technician_id)
+                         staff_id=helper_id or technician_id or manager_id)
             if errors:
                 raise errors[0]

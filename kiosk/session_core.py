@@ -76,6 +76,7 @@ class SessionCore:
         self.language = default_language
         self.card_present = False
         self.technician: Helper | None = None
+        self.manager: Helper | None = None
         # Submissions still in flight from sessions already wiped: idempotency key → that session's hash.
         self._orphans: dict[str, str] = {}
 
@@ -171,9 +172,12 @@ class SessionCore:
         if self._state is not state:
             raise SessionTransitionError(self._state, requested)
 
-    def _move(self, new: SessionState, requested: str) -> None:
+    def _check_move(self, new: SessionState, requested: str) -> None:
         if new not in ALLOWED[self._state]:
             raise SessionTransitionError(self._state, requested)
+
+    def _move(self, new: SessionState, requested: str) -> None:
+        self._check_move(new, requested)
         old, self._state = self._state, new
         self._held.reading_screen = False
         self._timer.restart()

@@ -28,6 +28,7 @@ class SessionState(StrEnum):
     DONE = "done"                      # "take your card" / goodbye; wiped when the card leaves
     STATUS_LOOKUP = "status_lookup"    # look up a file by its code; no card needed
     TECHNICIAN = "technician"          # device health, test print, logs; PIN protected
+    MANAGER = "manager"                # the ward manager's statistics (counts only); same PIN pad
 
 
 class WipeReason(StrEnum):
@@ -156,11 +157,21 @@ class TechnicianModeLeft(SessionEvent):
     staff_id: str
 
 
+@dataclass(frozen=True)
+class ManagerModeEntered(SessionEvent):
+    staff_id: str  # the role's fixed ID ("manager"), never a name
+
+
+@dataclass(frozen=True)
+class ManagerModeLeft(SessionEvent):
+    staff_id: str
+
+
 S = SessionState
 
 # Every move the journey allows. IDLE is reachable from anywhere, but only through wipe().
 ALLOWED: dict[SessionState, frozenset[SessionState]] = {
-    S.IDLE: frozenset({S.LANGUAGE, S.STATUS_LOOKUP, S.TECHNICIAN}),
+    S.IDLE: frozenset({S.LANGUAGE, S.STATUS_LOOKUP, S.TECHNICIAN, S.MANAGER}),
     S.LANGUAGE: frozenset({S.IDENTIFY, S.STATUS_LOOKUP}),
     S.IDENTIFY: frozenset({S.VERIFY_FACE, S.LANGUAGE}),
     S.VERIFY_FACE: frozenset({S.CHOOSE_SERVICE, S.IDENTIFY}),
@@ -172,6 +183,7 @@ ALLOWED: dict[SessionState, frozenset[SessionState]] = {
     S.DONE: frozenset(),
     S.STATUS_LOOKUP: frozenset(),
     S.TECHNICIAN: frozenset(),
+    S.MANAGER: frozenset(),
 }
 # Where "Back" leads; states not listed have no back (e.g. a submission cannot be un-sent).
 BACK: dict[SessionState, SessionState] = {
@@ -184,7 +196,9 @@ BACK: dict[SessionState, SessionState] = {
 READING_STATES = frozenset({S.REVIEW})
 # No inactivity timer: nothing to protect (idle), or the wait is the kiosk's, not the citizen's (submitting).
 UNTIMED_STATES = frozenset({S.IDLE, S.SUBMITTING})
-NO_CARD_DATA_STATES = frozenset({S.IDLE, S.LANGUAGE, S.IDENTIFY, S.STATUS_LOOKUP, S.TECHNICIAN})
+# Staff modes, entered only from the welcome screen through the PIN pad; leaving one wipes (back to welcome).
+STAFF_STATES = frozenset({S.TECHNICIAN, S.MANAGER})
+NO_CARD_DATA_STATES = frozenset({S.IDLE, S.LANGUAGE, S.IDENTIFY, S.STATUS_LOOKUP, *STAFF_STATES})
 
 
 class Wipeable(Protocol):
@@ -202,7 +216,7 @@ class AuditTrail(Protocol):
 
 @dataclass(frozen=True)
 class Helper:
-    """A signed-in volunteer or technician: their own staff ID and display name, nothing about citizens."""
+    """A signed-in volunteer, technician or manager: their own staff ID and display name, nothing about citizens."""
 
     staff_id: str
     display_name: str = field(repr=False)  # a person's name: kept out of logs and tracebacks

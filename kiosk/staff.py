@@ -9,7 +9,7 @@ Assisted mode (services.md §5.6): a volunteer signs in with their staff-card ID
 result is a `Helper` (their ID and display name), which the session shows on its banner and writes to the audit.
 Technician and ward manager share the hidden PIN pad: `authenticate_staff_pin` tries both hashes (always both, so
 the time taken does not tell which role a PIN belongs to) and the PIN decides the role. A manager sees statistics
-only; each manager sign-in is written to the audit trail under the fixed ID "manager", never a name.
+only; the session's manager mode writes each sign-in to the audit trail under the fixed ID "manager", never a name.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from kiosk.audit import AuditLog
 from kiosk.config import StaffConfig
 from kiosk.session_events import Helper
 from kiosk.session_timer import Clock, SystemClock
@@ -56,23 +55,24 @@ class PinFormatError(StaffError):
 
 
 class WrongPinError(StaffError):
-    message_key = "staff.wrong_pin"
+    """The PIN did not match; the message says how many tries are left (its own sentence for the last one)."""
 
     def __init__(self, attempts_left: int) -> None:
         super().__init__(f"wrong PIN; {attempts_left} attempts left")
         self.attempts_left = attempts_left
+        self.message_key = "staff.wrong_pin_last" if attempts_left == 1 else "staff.wrong_pin"
         self.message_params = {"attempts_left": attempts_left}
 
 
 class StaffLockedOutError(StaffError):
     """Too many wrong PINs: wait, or ask the technician."""
 
-    message_key = "staff.locked_out"
-
     def __init__(self, seconds_left: float) -> None:
         super().__init__(f"locked for {seconds_left:.0f} s")
         self.seconds_left = seconds_left
-        self.message_params = {"minutes": max(1, math.ceil(seconds_left / 60))}
+        minutes = max(1, math.ceil(seconds_left / 60))
+        self.message_key = "staff.locked_out_one_minute" if minutes == 1 else "staff.locked_out"
+        self.message_params = {"minutes": minutes}
 
 
 class StaffNotConfiguredError(StaffError):
@@ -145,12 +145,6 @@ def staff_role(helper: Helper) -> StaffRole:
     if helper.staff_id == MANAGER_ID:
         return "manager"
     return "volunteer"
-
-
-def record_sign_in(audit: AuditLog, helper: Helper) -> None:
-    """Audit a manager's sign-in: the event and the role's fixed ID only (the technician's is the session's)."""
-    if staff_role(helper) == "manager":
-        audit.record("manager_signed_in", staff_id=MANAGER_ID)
 
 
 @dataclass

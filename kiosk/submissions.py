@@ -104,18 +104,22 @@ class SubmissionService:
         self._quick = PortalSender(client, agency_code, timeout=first_try_timeout)
 
     @classmethod
-    def from_config(cls, config: KioskConfig, base_url: str | None = None) -> SubmissionService:
-        """Build the queue, client, sender and worker from settings (the worker is started by `start`)."""
+    def from_config(cls, config: KioskConfig, base_url: str | None = None,
+                    clock: Callable[[], float] = time.time) -> SubmissionService:
+        """Build the queue, client, sender and worker from settings (the worker is started by `start`).
+
+        `clock` (seconds since the epoch) stamps rows and schedules retries; queue, worker and service share it,
+        so a demo's shifted clock keeps back-offs consistent."""
         q = config.queue
-        queue = SqliteSubmissionQueue(q.db_path, FileKeyProvider(q.key_file))
+        queue = SqliteSubmissionQueue(q.db_path, FileKeyProvider(q.key_file), clock=clock)
         client = PortalClient.from_config(config, base_url)
         policy = SyncPolicy(backoff_base_s=q.backoff_base_s, backoff_max_s=q.backoff_max_s,
                             breaker_failures=q.breaker_failures, breaker_probe_s=q.breaker_probe_s,
                             max_rate_per_s=q.max_rate_per_s, retention_days=float(q.retention_days),
                             concurrency=max(1, q.max_in_flight))
-        worker = SyncWorker(queue, PortalSender(client, config.kiosk.agency_code), policy)
+        worker = SyncWorker(queue, PortalSender(client, config.kiosk.agency_code), policy, clock=clock)
         return cls(queue, client, config.kiosk.agency_code, worker=worker, retention_days=q.retention_days,
-                   first_retry_s=config.portal.first_try_retry_s)
+                   first_retry_s=config.portal.first_try_retry_s, clock=clock)
 
     def start(self) -> None:
         """Heal interrupted sends, apply retention, start the background sync."""

@@ -44,6 +44,7 @@ SCREEN_PROMPTS: dict[SessionState, str] = {
     S.DONE: "session.done",
     S.STATUS_LOOKUP: "session.status_lookup",
     S.TECHNICIAN: "session.technician",
+    S.MANAGER: "session.manager",
 }
 WIPE_PROMPTS: dict[WipeReason, str] = {
     WipeReason.CARD_REMOVED: "session.card_removed",

@@ -219,3 +219,38 @@ def test_the_virtual_card_is_judged_on_the_demo_clock_day(tmp_path: Path) -> Non
         assert type(caught.value).__name__ == "AuthenticityError"
     finally:
         late.close()
+
+
+def test_in_a_demo_the_queue_stamps_the_receipts_day_so_todays_statistics_agree(tmp_path: Path) -> None:
+    import time
+    from datetime import datetime
+
+    from kiosk.stats import VN, compute_statistics
+    from offline_cache.records import ReceiptFacts
+
+    config = config_in(tmp_path)
+    config = dataclasses.replace(config, portal=dataclasses.replace(config.portal, start_simulator=False))
+    late = datetime(2026, 3, 2, 23, 30)  # late evening in Vietnam: read as UTC it would already be 3 March there
+    kiosk = build_kiosk(config, DemoSetup(enabled=True, fast=True, now=late))
+    try:
+        receipt_day = kiosk.now().date()
+        facts = ReceiptFacts("id_confirmation", "********1234", "1234", received_at=kiosk.wall_clock())
+        record = kiosk.submissions.queue.enqueue("id_confirmation", {"purpose": "bank"}, facts)
+        stamped = datetime.fromtimestamp(record.created_at, VN)
+        assert stamped.date() == receipt_day and abs(stamped.replace(tzinfo=None) - late).total_seconds() < 60
+        assert compute_statistics(kiosk.submissions.queue, receipt_day, receipt_day).total == 1
+        assert abs(kiosk.wall_clock() - time.time()) > 86400  # the demo day, not the machine's
+    finally:
+        kiosk.close()
+
+
+def test_in_service_the_queue_keeps_real_time(tmp_path: Path) -> None:
+    import time
+
+    config = config_in(tmp_path)
+    config = dataclasses.replace(config, portal=dataclasses.replace(config.portal, start_simulator=False))
+    kiosk = build_kiosk(config, DemoSetup())
+    try:
+        assert abs(kiosk.wall_clock() - time.time()) < 5
+    finally:
+        kiosk.close()

@@ -28,18 +28,28 @@ def operations() -> Operations:
 
 def test_a_wrong_pin_message_says_how_many_tries_are_left() -> None:
     ops = operations()
-    two, one = ops.message_for(WrongPinError(2), "vi"), ops.message_for(WrongPinError(1), "en")
+    two = ops.message_for(WrongPinError(2), "vi")
     assert two == ops.translator.text("staff.wrong_pin", attempts_left=2)
     assert "2" in two and "{" not in two
-    assert one == Translator("en", ops.translator.catalogue).text("staff.wrong_pin", attempts_left=1)
+    assert ops.message_for(WrongPinError(2), "en") == "That PIN is not right. 2 tries left."
+
+
+def test_the_last_try_and_the_last_minute_are_said_in_the_singular() -> None:
+    ops = operations()
+    assert ops.message_for(WrongPinError(1), "en") == "That PIN is not right. 1 try left."
+    assert ops.message_for(StaffLockedOutError(30.0), "en") == "Too many wrong tries. Please wait 1 minute and try again."
+    for language in ("vi", "en"):
+        for error in (WrongPinError(1), StaffLockedOutError(30.0)):
+            text = ops.message_for(error, language)
+            assert "1" in text and "{" not in text and "1 tries" not in text and "1 minutes" not in text
 
 
 def test_a_lockout_message_says_how_long_to_wait() -> None:
     ops = operations()
     english = Translator("en", ops.translator.catalogue)
     assert ops.message_for(StaffLockedOutError(290.0), "en") == english.text("staff.locked_out", minutes=5)
-    assert "5" in ops.message_for(StaffLockedOutError(290.0), "en")
-    assert ops.message_for(StaffLockedOutError(30.0), "vi") == ops.translator.text("staff.locked_out", minutes=1)
+    assert "5 minutes" in ops.message_for(StaffLockedOutError(290.0), "en")
+    assert ops.message_for(StaffLockedOutError(90.0), "vi") == ops.translator.text("staff.locked_out", minutes=2)
 
 
 def test_an_unknown_error_gets_the_kind_generic_sentence() -> None:
@@ -88,3 +98,29 @@ def test_a_new_form_shares_the_kiosk_messages(make_kiosk: MakeKiosk) -> None:
     form = kiosk.new_form(kiosk.catalogue.get("id_confirmation"), None, "en")
     assert form.translator().catalogue is kiosk.translator.catalogue
     assert form.settings.auth_method == "chip_face"
+
+
+def test_the_pin_pad_opens_the_mode_of_the_pin_and_says_which(tmp_path: Path) -> None:
+    from kiosk.session_events import SessionState
+    from kiosk.staff import hash_pin
+
+    config = kiosk_config(tmp_path, None)
+    config = dataclasses.replace(config, staff=dataclasses.replace(
+        config.staff, technician_pin_hash=hash_pin("482913", iterations=1000),
+        manager_pin_hash=hash_pin("735246", iterations=1000)))
+    kiosk = build_kiosk(config, DemoSetup(enabled=True, fast=True, now=MONDAY))
+    try:
+        kiosk.sign_in_staff("735246")
+        assert kiosk.session.state is SessionState.MANAGER
+        assert kiosk.speaker.spoken[-1].key == "session.manager"
+        kiosk.session.leave_manager_mode()
+        kiosk.sign_in_staff("482913")
+        assert kiosk.session.state is SessionState.TECHNICIAN
+        assert kiosk.speaker.spoken[-1].key == "session.technician"
+        events = [(r.event, r.staff_id) for r in kiosk.audit.records()]
+        assert events[:3] == [("manager_mode_entered", "manager"), ("session_wiped_staff_mode_left", "manager"),
+                              ("technician_mode_entered", "technician")]
+        with pytest.raises(WrongPinError):
+            kiosk.sign_in_staff("111111")
+    finally:
+        kiosk.close()

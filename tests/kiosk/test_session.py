@@ -8,6 +8,8 @@ from kiosk.session_events import (
     AssistanceEnded,
     CardRemoved,
     InactivityWarned,
+    ManagerModeEntered,
+    ManagerModeLeft,
     SessionState,
     SessionWiped,
     StateChanged,
@@ -278,6 +280,53 @@ def test_technician_mode_only_from_the_welcome_screen_and_leaving_wipes() -> Non
     session.leave_technician_mode()
     assert session.state is S.IDLE and session.technician is None
     assert [r["event"] for r in audit.records][-1] == "session_wiped_staff_mode_left"
+
+
+def test_who_signed_in_is_known_when_the_staff_mode_is_announced() -> None:
+    session, _, _, _ = new_session()
+    seen: list[tuple[SessionState, Helper | None, Helper | None]] = []
+    session.subscribe(lambda e: seen.append((e.new, session.technician, session.manager))
+                      if isinstance(e, StateChanged) and e.new is not S.IDLE else None)
+    technician, manager = Helper("technician", "Kỹ thuật viên"), Helper("manager", "Quản lý")
+    session.enter_technician_mode(technician)
+    session.leave_technician_mode()
+    session.enter_manager_mode(manager)
+    assert seen == [(S.TECHNICIAN, technician, None), (S.MANAGER, None, manager)]
+
+
+def test_manager_mode_is_its_own_state_audited_by_role_and_leaving_wipes() -> None:
+    session, _, recorder, audit = new_session()
+    session.enter_manager_mode(Helper("manager", "Quản lý phường"))
+    assert session.state is S.MANAGER and session.manager is not None and session.technician is None
+    assert [e for e in recorder.events if isinstance(e, ManagerModeEntered)] == [
+        ManagerModeEntered(recorder.events[-1].at, "manager")]
+    entered = audit.records[-1]
+    assert (entered["event"], entered["staff_id"]) == ("manager_mode_entered", "manager")
+    assert "Quản lý" not in " ".join(v for r in audit.records for v in r.values())
+    assert "technician_mode_entered" not in [r["event"] for r in audit.records]
+    with pytest.raises(SessionTransitionError):  # a manager cannot take over a citizen's visit as a volunteer
+        session.begin_assistance(Helper("TN-1", "An"))
+    with pytest.raises(SessionTransitionError):
+        session.leave_technician_mode()
+    session.card_removed()  # nothing of a citizen is held: the statistics stay open
+    assert session.state is S.MANAGER
+    session.leave_manager_mode()
+    assert session.state is S.IDLE and session.manager is None
+    assert [r["event"] for r in audit.records][-1] == "session_wiped_staff_mode_left"
+    assert isinstance(recorder.events[-2], ManagerModeLeft)
+
+
+def test_manager_mode_only_from_the_welcome_screen() -> None:
+    session, _, _, _ = new_session()
+    session.start()
+    with pytest.raises(SessionTransitionError):
+        session.enter_manager_mode(Helper("manager", "Quản lý"))
+    assert session.state is S.LANGUAGE and session.manager is None
+    session.cancel()
+    session.enter_technician_mode(Helper("technician", "Kỹ thuật"))
+    with pytest.raises(SessionTransitionError):
+        session.enter_manager_mode(Helper("manager", "Quản lý"))
+    assert session.manager is None and session.state is S.TECHNICIAN
 
 
 def test_a_failing_collaborator_wipe_does_not_stop_the_others() -> None:

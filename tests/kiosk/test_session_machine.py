@@ -13,7 +13,7 @@ from kiosk.session_events import SessionState, SessionWiped
 from tests.kiosk.session_fixtures import FormState, make_identity, new_session
 
 S = SessionState
-BEFORE_IDENTITY = {S.IDLE, S.LANGUAGE, S.IDENTIFY, S.STATUS_LOOKUP, S.TECHNICIAN}
+BEFORE_IDENTITY = {S.IDLE, S.LANGUAGE, S.IDENTIFY, S.STATUS_LOOKUP, S.TECHNICIAN, S.MANAGER}
 AFTER_FACE = {S.CHOOSE_SERVICE, S.STEPS, S.REVIEW, S.SUBMITTING, S.RECEIPT, S.DONE}
 WITH_SUBMISSION = {S.SUBMITTING, S.RECEIPT, S.DONE}
 
@@ -150,6 +150,14 @@ class SessionMachine(RuleBasedStateMachine):
     def leave_technician(self) -> None:
         self._try(self.session.leave_technician_mode)
 
+    @rule()
+    def manager(self) -> None:
+        self._try(lambda: self.session.enter_manager_mode(Helper("manager", "Quản lý")))
+
+    @rule()
+    def leave_manager(self) -> None:
+        self._try(self.session.leave_manager_mode)
+
     @rule(seconds=st.sampled_from([1.0, 29.0, 30.0, 90.0, 180.0]))
     def wait(self, seconds: float) -> None:
         self.clock.advance(seconds)
@@ -167,7 +175,14 @@ class SessionMachine(RuleBasedStateMachine):
     def idle_holds_nothing(self) -> None:
         if self.session.state is S.IDLE:
             assert not self.session.holds_citizen_data()
-            assert self.session.helper is None and self.session.technician is None
+            assert self.session.helper is None and self.session.technician is None and self.session.manager is None
+
+    @invariant()
+    def staff_are_named_only_in_their_own_mode(self) -> None:
+        assert (self.session.technician is not None) == (self.session.state is S.TECHNICIAN)
+        assert (self.session.manager is not None) == (self.session.state is S.MANAGER)
+        if self.session.state in (S.TECHNICIAN, S.MANAGER):
+            assert not self.session.holds_citizen_data() and self.session.helper is None
 
     @invariant()
     def identity_only_between_card_and_goodbye(self) -> None:

@@ -18,7 +18,6 @@ from kiosk.staff import (
     WrongPinError,
     hash_pin,
     parse_pin_hash,
-    record_sign_in,
     staff_role,
     verify_pin,
 )
@@ -303,16 +302,3 @@ def test_a_volunteer_may_not_take_a_role_id(reserved: str) -> None:
     with pytest.raises(StaffNotConfiguredError):
         StaffAuthenticator(_config(volunteers=(f"{reserved}:Trần Văn An:{hash_pin('1111', iterations=FAST)}",)),
                            clock=ManualClock())
-
-
-def test_manager_sign_in_is_audited_with_the_role_id_only(tmp_path: Path) -> None:
-    from kiosk.audit import AuditLog
-
-    audit = AuditLog(tmp_path, "K-9")
-    auth = StaffAuthenticator(_with_manager(), clock=ManualClock())
-    record_sign_in(audit, auth.authenticate_staff_pin(MANAGER))
-    record_sign_in(audit, auth.authenticate_staff_pin("482913"))  # the session audits the technician itself
-    records = list(audit.records())
-    assert [(r.event, r.staff_id, r.session_hash, r.service_code) for r in records] == [
-        ("manager_signed_in", "manager", "", "")]
-    assert MANAGER not in audit.path.read_text()

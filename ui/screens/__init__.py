@@ -28,4 +28,5 @@ STATE_SCREENS: dict[SessionState, str] = {
     S.IDLE: "welcome", S.LANGUAGE: "language", S.IDENTIFY: "identify", S.VERIFY_FACE: "face",
     S.CHOOSE_SERVICE: "services", S.STEPS: "form", S.REVIEW: "review", S.SUBMITTING: "submitting",
     S.RECEIPT: "receipt", S.DONE: "done", S.STATUS_LOOKUP: "status", S.TECHNICIAN: "technician",
+    S.MANAGER: "manager",
 }

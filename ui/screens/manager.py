@@ -9,7 +9,6 @@ citizen's name, number or file is ever on this screen. Days are counted in Vietn
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -25,9 +24,10 @@ RANGES: tuple[tuple[str, int], ...] = (("today", 1), ("7", 7), ("30", 30))
 DAYS_SHOWN = 7
 
 
-def vietnam_today() -> dt.date:
-    # The queue stamps its rows with the system clock, so "today" follows that clock, not a demo's fixed time.
-    return dt.datetime.fromtimestamp(time.time(), VN).date()
+def vietnam_today(epoch_s: float) -> dt.date:
+    """The day in Vietnam at `epoch_s`: give it the kiosk's `wall_clock()`, the clock the queue stamps rows with
+    (a demo's shifted clock included), so "today" here is the day on the receipts."""
+    return dt.datetime.fromtimestamp(epoch_s, VN).date()
 
 
 def range_dates(days: int, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -51,8 +51,8 @@ class ManagerScreen(Screen):
         self.days = 7
 
     def enter(self) -> None:
-        # Only a signed-in staff member (the PIN pad's session state) may see this; anything else goes home.
-        if self.ctx.kiosk.session.state is not SessionState.TECHNICIAN:
+        # Only in the manager's own mode (the PIN pad's session state) may this show; anything else goes home.
+        if self.ctx.kiosk.session.state is not SessionState.MANAGER:
             self.ctx.navigate("welcome")
             return
         self.days = 7
@@ -72,7 +72,7 @@ class ManagerScreen(Screen):
             row.addWidget(b)
         layout.addWidget(row_w)
 
-        since, until = range_dates(self.days, vietnam_today())
+        since, until = range_dates(self.days, vietnam_today(self.ctx.kiosk.wall_clock()))
         result = compute_statistics(self.ctx.kiosk.submissions.queue, since, until)
         period = self.text(self.t("staff.manager_period", since=_day(since), until=_day(until)), "hint")
         period.setObjectName("manager_period")
@@ -92,7 +92,7 @@ class ManagerScreen(Screen):
 
         leave = self.button("staff.manager_leave", "lock", role="help")
         leave.setObjectName("manager_leave")
-        leave.clicked.connect(self.ctx.kiosk.session.leave_technician_mode)
+        leave.clicked.connect(self.ctx.kiosk.session.leave_manager_mode)
         layout.addWidget(leave)
 
     def _choose(self, days: int) -> None:

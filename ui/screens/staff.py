@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout
 
-from kiosk.session_events import SessionState
-from kiosk.staff import StaffError, StaffLockedOutError, WrongPinError, record_sign_in, staff_role
+from kiosk.session_events import STAFF_STATES
+from kiosk.staff import StaffError
 from ui.screens.base import Screen
 from ui.widgets.keyboard import OnScreenKeyboardWidget
 
@@ -33,7 +33,7 @@ class CallStaffScreen(Screen):
         slip.setObjectName("help_slip")
         slip.clicked.connect(self._print_slip)
         layout.addWidget(slip)
-        if self.ctx.kiosk.session.helper is None and self.ctx.kiosk.session.state is not SessionState.TECHNICIAN:
+        if self.ctx.kiosk.session.helper is None and self.ctx.kiosk.session.state not in STAFF_STATES:
             sign_in = self.button("volunteer_sign_in", "person")
             sign_in.setObjectName("volunteer_sign_in")
             sign_in.clicked.connect(lambda: self.ctx.navigate("volunteer"))
@@ -94,13 +94,7 @@ class _PinScreen(Screen):
     def _submit(self, pin: str) -> None:
         try:
             self.accept(pin)
-        except WrongPinError as exc:
-            self.error.setText(self.t("pin_wrong", left=exc.attempts_left))
-            self.pad.set_text("")
-        except StaffLockedOutError as exc:
-            self.error.setText(self.t("pin_locked", minutes=max(1, round(exc.seconds_left / 60))))
-            self.pad.set_text("")
-        except StaffError as exc:
+        except StaffError as exc:  # wrong PIN, lock-out (both say how many tries or minutes), not configured
             self.error.setText(self.ctx.kiosk.message_for(exc, self.ctx.language))
             self.pad.set_text("")
 
@@ -126,9 +120,6 @@ class TechnicianPinScreen(_PinScreen):
     show_back = False
 
     def accept(self, pin: str) -> None:
-        helper = self.ctx.kiosk.staff.authenticate_staff_pin(pin)
-        # The session's staff mode brings the inactivity timer and the wipe on leaving. Its state change shows
-        # the technician page before the session names who signed in, so the page is chosen again here.
-        self.ctx.kiosk.session.enter_technician_mode(helper)
-        record_sign_in(self.ctx.kiosk.audit, helper)
-        self.ctx.navigate("manager" if staff_role(helper) == "manager" else "technician")
+        # The session's staff mode (technician or manager, as the PIN decides) brings the inactivity timer and the
+        # wipe on leaving; its state change shows that mode's page.
+        self.ctx.kiosk.sign_in_staff(pin)

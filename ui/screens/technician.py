@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.staff import staff_role
+from kiosk.session_events import SessionState
 from ui.screens.base import Screen
 from ui.widgets.buttons import BigButton
 
@@ -29,24 +29,22 @@ class TechnicianScreen(Screen):
         self.results: dict[str, tuple[bool, str]] = {}
 
     def enter(self) -> None:
-        if self._role() == "manager":
-            self.ctx.navigate("manager")  # a manager's PIN opens statistics only: no tests, settings or log
+        # Only in technician mode: a manager's PIN opens statistics only (no tests, settings or log), and nobody
+        # else may see this page at all.
+        state = self.ctx.kiosk.session.state
+        if state is not SessionState.TECHNICIAN:
+            self.ctx.navigate("manager" if state is SessionState.MANAGER else "welcome")
             return
         self.tab = "devices"
         self.results = {}
         super().enter()
-
-    def _role(self) -> str | None:
-        staff = self.ctx.kiosk.session.technician
-        return None if staff is None else staff_role(staff)
 
     def leave(self) -> None:
         self.results = {}
         super().leave()
 
     def build(self, layout: QVBoxLayout) -> None:
-        # Nothing until a technician is known: the session announces the state before it names who signed in.
-        if self._role() != "technician":
+        if self.ctx.kiosk.session.state is not SessionState.TECHNICIAN:
             return
         layout.addWidget(self.title(self.t("tech_title")))
         row_w = QWidget()

@@ -6,7 +6,8 @@ insurance `simulated` or `gateway`. A builder imports its back end only when cho
 pyscard runs as long as it does not ask for them, and a missing one is reported by name (`DeviceUnavailableError`).
 Recorded prompts (`speech.prompts_dir`) sit in front of whichever voice is chosen. The service catalogue is loaded
 with `load_active_catalogue`: a refused folder leaves the last good catalogue in service, and the refusal is kept
-in `Kiosk.catalogue_load` for the technician screen. The emulated card is judged on the kiosk's own calendar day.
+in `Kiosk.catalogue_load` for the technician screen; the holidays calendar is read once, here. The emulated card
+is judged on the kiosk's own calendar day.
 In demo mode the portal simulator is started here too (`portal.start_simulator`). The result is one `Kiosk`: a
 plain bundle of collaborators that the UI receives; nothing else in the kiosk reads settings.
 """
@@ -229,6 +230,7 @@ class Kiosk(Operations):
     audit: Any
     hospital: Any = None
     catalogue_load: Any = None                # CatalogueLoadResult: whether a configured folder was refused
+    holidays: Any = None                      # HolidayCalendar from catalogue.holidays_file, read once here
     portal_simulator: Any = None
     demo: bool = False
     wall_clock: Callable[[], float] = time.time   # seconds since the epoch, as the submission queue stamps them
@@ -261,6 +263,11 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
     printer = _pick(PRINTERS, "printer.backend", config.printer.backend, config, demo)
     speaker = _with_recorded_prompts(config, _pick(SPEAKERS, "speech.backend", config.speech.backend, config, demo))
     face = _face_verifier(config, demo)
+    from kiosk.catalogue.holidays import load_holidays
+
+    # Read once, before anything starts: every form's due date uses this calendar until the kiosk is rebuilt, and
+    # a broken file stops the build (HolidaysInvalidError names the entry) instead of failing each citizen's form.
+    holidays = load_holidays(config.catalogue.holidays_file)
 
     simulator = None
     if config.portal.start_simulator:
@@ -293,7 +300,8 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
     kiosk = Kiosk(
         config=config, session=session, clock=clock, now=now, translator=translator,
         card_reader=card, camera=camera, face_verifier=face, printer=printer, speaker=speaker,
-        guide=VoiceGuide(speaker), catalogue=loaded.catalogue, catalogue_load=loaded, submissions=submissions,
+        guide=VoiceGuide(speaker), catalogue=loaded.catalogue, catalogue_load=loaded, holidays=holidays,
+        submissions=submissions,
         staff=StaffAuthenticator(config.staff, clock=clock, state_dir=data_dir), audit=audit,
         hospital=_hospital(config, demo, now) if config.hospital.enabled else None,
         portal_simulator=simulator, demo=demo.enabled, wall_clock=wall_clock,

@@ -36,6 +36,7 @@ class Operations:
     staff: Any
     audit: Any
     hospital: Any
+    holidays: Any  # kiosk.catalogue.holidays.HolidayCalendar, loaded by the composition root
     portal_simulator: Any
     extras: dict[str, Any]
 
@@ -132,10 +133,12 @@ class Operations:
     # ---- forms and services --------------------------------------------------------------------------------
     def new_form(self, spec: Any, identity: Any, language: str) -> Any:
         from kiosk.forms.session import FormSession
-        from kiosk.forms.settings import form_settings
+        from kiosk.forms.settings import FormSettings
 
-        # form_settings brings the configured holidays calendar, so due dates skip the ward's days off.
-        settings = form_settings(self.config, "assisted" if self.session.helper else "chip_face")
+        # The holidays calendar was read once when the kiosk was built (catalogue.holidays_file), so due dates
+        # skip the ward's days off without reading the file again for every citizen.
+        settings = FormSettings(agency_code=self.config.kiosk.agency_code, holidays=self.holidays,
+                                auth_method="assisted" if self.session.helper else "chip_face")
         form = FormSession(spec, identity, self.now, settings, language=_lang(language),
                            translator=self.translator)
         if spec.kind == "hospital":

@@ -37,7 +37,8 @@ def test_a_wrong_pin_message_says_how_many_tries_are_left() -> None:
 def test_the_last_try_and_the_last_minute_are_said_in_the_singular() -> None:
     ops = operations()
     assert ops.message_for(WrongPinError(1), "en") == "That PIN is not right. 1 try left."
-    assert ops.message_for(StaffLockedOutError(30.0), "en") == "Too many wrong tries. Please wait 1 minute and try again."
+    assert ops.message_for(StaffLockedOutError(30.0), "en") == (
+        "Too many wrong tries. Please wait 1 minute and try again.")
     for language in ("vi", "en"):
         for error in (WrongPinError(1), StaffLockedOutError(30.0)):
             text = ops.message_for(error, language)
@@ -124,3 +125,29 @@ def test_the_pin_pad_opens_the_mode_of_the_pin_and_says_which(tmp_path: Path) ->
             kiosk.sign_in_staff("111111")
     finally:
         kiosk.close()
+
+
+def test_the_holidays_file_is_read_once_when_the_kiosk_is_built(tmp_path: Path, make_kiosk: MakeKiosk) -> None:
+    holidays = tmp_path / "holidays.yaml"
+    holidays.write_text('holidays:\n  - {from: 2026-03-03, to: 2026-03-13, name: {vi: "Nghỉ", en: "Closed"}}\n',
+                        encoding="utf-8")
+    kiosk = make_kiosk(holidays)
+    spec = kiosk.catalogue.get("temporary_residence")
+    expected = load_holidays(holidays).add_working_days(MONDAY.date(), spec.processing_working_days)
+    first = kiosk.new_form(spec, None, "vi").appointment_date()
+    assert first == expected > date(2026, 3, 13)
+    # Another calendar appears on disk, then none at all: forms keep the one read at build time.
+    holidays.write_text('holidays:\n  - {date: 2026-04-30, name: {vi: "Lễ", en: "Holiday"}}\n', encoding="utf-8")
+    assert kiosk.new_form(spec, None, "vi").appointment_date() == first
+    holidays.unlink()
+    assert kiosk.new_form(spec, None, "en").appointment_date() == first
+
+
+def test_a_broken_holidays_file_stops_the_build_with_a_message_naming_it(tmp_path: Path) -> None:
+    from kiosk.catalogue.holidays import HolidaysInvalidError
+
+    broken = tmp_path / "holidays.yaml"
+    broken.write_text("holidays: []\n", encoding="utf-8")
+    with pytest.raises(HolidaysInvalidError, match=r"holidays\.yaml") as caught:
+        build_kiosk(kiosk_config(tmp_path, broken), DemoSetup(enabled=True, fast=True, now=MONDAY))
+    assert caught.value.message_key == "services.holidays_refused"

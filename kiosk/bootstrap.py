@@ -231,6 +231,7 @@ class Kiosk(Operations):
     hospital: Any = None
     catalogue_load: Any = None                # CatalogueLoadResult: whether a configured folder was refused
     holidays: Any = None                      # HolidayCalendar from catalogue.holidays_file, read once here
+    holidays_refused: str = ""                # why a configured holidays file was refused (shipped one in use)
     portal_simulator: Any = None
     demo: bool = False
     wall_clock: Callable[[], float] = time.time   # seconds since the epoch, as the submission queue stamps them
@@ -263,11 +264,14 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
     printer = _pick(PRINTERS, "printer.backend", config.printer.backend, config, demo)
     speaker = _with_recorded_prompts(config, _pick(SPEAKERS, "speech.backend", config.speech.backend, config, demo))
     face = _face_verifier(config, demo)
-    from kiosk.catalogue.holidays import load_holidays
+    from kiosk.catalogue.holidays import load_active_holidays
 
-    # Read once, before anything starts: every form's due date uses this calendar until the kiosk is rebuilt, and
-    # a broken file stops the build (HolidaysInvalidError names the entry) instead of failing each citizen's form.
-    holidays = load_holidays(config.catalogue.holidays_file)
+    # Read once, before anything starts: every form's due date uses this calendar until the kiosk is rebuilt. A
+    # broken configured file is refused (the technician screen names the entry) and the shipped calendar serves.
+    holidays_load = load_active_holidays(config.catalogue.holidays_file)
+    if holidays_load.refused:
+        log.warning("holidays file refused, shipped calendar in use: %s", holidays_load.refused)
+    holidays = holidays_load.calendar
 
     simulator = None
     if config.portal.start_simulator:
@@ -301,6 +305,7 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
         config=config, session=session, clock=clock, now=now, translator=translator,
         card_reader=card, camera=camera, face_verifier=face, printer=printer, speaker=speaker,
         guide=VoiceGuide(speaker), catalogue=loaded.catalogue, catalogue_load=loaded, holidays=holidays,
+        holidays_refused=holidays_load.refused,
         submissions=submissions,
         staff=StaffAuthenticator(config.staff, clock=clock, state_dir=data_dir), audit=audit,
         hospital=_hospital(config, demo, now) if config.hospital.enabled else None,

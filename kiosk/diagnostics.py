@@ -72,7 +72,8 @@ def _speech(kiosk: Any) -> tuple[bool, str]:
 
 def _catalogue(kiosk: Any) -> tuple[bool, str]:
     lines = catalogue_lines(kiosk, "vi")
-    return not getattr(kiosk.catalogue_load, "fallback", ""), "\n".join(lines)
+    healthy = not getattr(kiosk.catalogue_load, "fallback", "") and not getattr(kiosk, "holidays_refused", "")
+    return healthy, "\n".join(lines)
 
 
 def catalogue_lines(kiosk: Any, language: str) -> list[str]:
@@ -80,6 +81,9 @@ def catalogue_lines(kiosk: Any, language: str) -> list[str]:
     problem), so the technician can fix the files; the kiosk meanwhile serves the last good catalogue."""
     catalogue = kiosk.catalogue
     lines = [f"catalogue.in_use = {catalogue.folder} ({len(catalogue.codes())} services)"]
+    refused_holidays = getattr(kiosk, "holidays_refused", "")
+    if refused_holidays:
+        lines.insert(0, kiosk.translate("services.holidays_refused", language, detail=refused_holidays))
     loaded = getattr(kiosk, "catalogue_load", None)
     if loaded is None or not loaded.fallback:
         return lines

@@ -21,6 +21,10 @@ class HolidaysInvalidError(ValueError):
 
     message_key = "services.holidays_refused"
 
+    @property
+    def message_params(self) -> dict[str, str]:
+        return {"detail": str(self)}
+
 
 @dataclass(frozen=True)
 class HolidayCalendar:
@@ -42,6 +46,26 @@ class HolidayCalendar:
             if self.is_working_day(day):
                 remaining -= 1
         return day
+
+
+@dataclass(frozen=True)
+class HolidaysLoadResult:
+    calendar: HolidayCalendar
+    refused: str = ""  # why a configured file was refused; the shipped calendar is then in use
+
+
+def load_active_holidays(path: Path | None) -> HolidaysLoadResult:
+    """The configured calendar, or the shipped one when the configured file is broken.
+
+    Like a malformed catalogue, a malformed holidays file must not stop the kiosk: citizens are served with the
+    shipped calendar while the technician screen says what is wrong with the file.
+    """
+    try:
+        return HolidaysLoadResult(load_holidays(path))
+    except HolidaysInvalidError as exc:
+        if path is None:
+            raise  # the shipped file itself is broken: a packaging error, not a technician's typo
+        return HolidaysLoadResult(load_holidays(None), refused=str(exc))
 
 
 def load_holidays(path: Path | None = None) -> HolidayCalendar:

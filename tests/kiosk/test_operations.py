@@ -143,11 +143,14 @@ def test_the_holidays_file_is_read_once_when_the_kiosk_is_built(tmp_path: Path, 
     assert kiosk.new_form(spec, None, "en").appointment_date() == first
 
 
-def test_a_broken_holidays_file_stops_the_build_with_a_message_naming_it(tmp_path: Path) -> None:
-    from kiosk.catalogue.holidays import HolidaysInvalidError
-
+def test_a_broken_holidays_file_is_refused_and_the_shipped_calendar_serves(tmp_path: Path) -> None:
     broken = tmp_path / "holidays.yaml"
     broken.write_text("holidays: []\n", encoding="utf-8")
-    with pytest.raises(HolidaysInvalidError, match=r"holidays\.yaml") as caught:
-        build_kiosk(kiosk_config(tmp_path, broken), DemoSetup(enabled=True, fast=True, now=MONDAY))
-    assert caught.value.message_key == "services.holidays_refused"
+    kiosk = build_kiosk(kiosk_config(tmp_path, broken), DemoSetup(enabled=True, fast=True, now=MONDAY))
+    spec = kiosk.catalogue.get("temporary_residence")
+    shipped = load_holidays().add_working_days(MONDAY.date(), spec.processing_working_days)
+    assert kiosk.new_form(spec, None, "vi").appointment_date() == shipped
+    assert "holidays.yaml" in kiosk.holidays_refused
+    healthy, text = kiosk.device_check("catalogue")
+    assert not healthy
+    assert kiosk.translate("services.holidays_refused", "vi", detail=kiosk.holidays_refused) in text

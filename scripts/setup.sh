@@ -9,7 +9,7 @@ APT_PACKAGES=(
   poppler-utils                                           # pdftoppm / pdftotext to check printed documents
   cups printer-driver-cups-pdf                            # a real print spooler with a PDF queue
   espeak-ng sox                                           # Vietnamese speech
-  xvfb libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3
+  xvfb libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3  # Qt xcb
   fonts-dejavu-core
   libcups2-dev                                            # headers for pycups (CUPS job and printer state)
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -34,7 +35,18 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
     command = [sys.executable, "-m", "ui"]
     if ctx.config_path:
         command += ["--config", str(ctx.config_path)]
-    return subprocess.run(command, check=False).returncode
+    window = subprocess.Popen(command)
+
+    def stop_window(signum: int, frame: object) -> None:
+        # A service manager stops `kiosk run`; the window must close with it, not linger as an orphan.
+        del signum, frame
+        window.terminate()
+
+    previous = signal.signal(signal.SIGTERM, stop_window)
+    try:
+        return window.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _has_display() -> bool:

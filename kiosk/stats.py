@@ -12,6 +12,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.i18n import Translator
 from offline_cache import SqliteSubmissionQueue
 
 VN = dt.timezone(dt.timedelta(hours=7))
@@ -74,20 +75,25 @@ def compute_statistics(queue: SqliteSubmissionQueue, since: dt.date | None = Non
         waiting=len(waiting_since), oldest_waiting_since=oldest)
 
 
-def render_table(result: KioskStatisticsResult) -> str:
-    """A plain text table for a terminal (labels are codes and numbers, the same in both languages)."""
+def render_table(result: KioskStatisticsResult, translator: Translator) -> str:
+    """A plain text table for a terminal; labels come from the message catalogue, keys and counts as stored."""
+    t = translator.text
     lines: list[str] = []
 
-    def section(title: str, items: dict[Any, int]) -> None:
-        lines.append(f"{title}")
-        lines.extend(f"  {k!s:<28} {v:>7}" for k, v in items.items())
+    def row(label: str, value: object) -> None:
+        lines.append(f"{label:<34} {value!s:>7}")
 
-    lines.append(f"total                          {result.total:>7}")
-    section("service", result.by_service)
-    section("state", result.by_state)
-    section("portal status", result.by_portal_status)
-    section("day", result.by_day)
+    def section(title: str, items: dict[Any, int]) -> None:
+        lines.append(title)
+        lines.extend(f"  {k!s:<32} {v:>7}" for k, v in items.items())
+
+    row(t("queue.stats_total"), result.total)
+    section(t("queue.stats_by_service"), result.by_service)
+    section(t("queue.stats_by_state"), result.by_state)
+    section(t("queue.stats_by_portal_status"), result.by_portal_status)
+    section(t("queue.stats_by_day"), result.by_day)
     median = result.median_seconds_to_acceptance
-    lines.append(f"median s to acceptance         {'-' if median is None else f'{median:.1f}':>7}")
-    lines.append(f"waiting                        {result.waiting:>7}  (oldest {result.oldest_waiting_since or '-'})")
+    row(t("queue.stats_median_seconds"), "-" if median is None else f"{median:.1f}")
+    row(t("queue.stats_waiting"), result.waiting)
+    row(t("queue.stats_oldest_waiting"), result.oldest_waiting_since or "-")
     return "\n".join(lines)

@@ -192,7 +192,10 @@ def _stats(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         ctx.emit_json(result.as_json())
     else:
-        ctx.say("queue.stats_title", since=result.since or "…", until=result.until or "…")
-        print(render_table(result))
+        if result.since or result.until:
+            ctx.say("queue.stats_title", since=result.since or "…", until=result.until or "…")
+        else:
+            ctx.say("queue.stats_title_all")
+        print(render_table(result, ctx.translator))
     sys.stdout.flush()
     return EXIT_OK

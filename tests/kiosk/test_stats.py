@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from kiosk.i18n import Translator
 from kiosk.stats import VN, compute_statistics, render_table
 from offline_cache import ReceiptFacts, SqliteSubmissionQueue, StaticKeyProvider
 
@@ -43,6 +44,7 @@ def test_counts_per_service_state_day_and_median_time_to_acceptance(tmp_path: Pa
     assert result.waiting == 1 and result.oldest_waiting_since == "2026-11-24T09:04:00+07:00"
     only_first_day = compute_statistics(q, dt.date(2026, 11, 23), dt.date(2026, 11, 23))
     assert only_first_day.total == 2 and only_first_day.waiting == 0
-    assert "1.004194" in render_table(result)
+    vi, en = render_table(result, Translator("vi")), render_table(result, Translator("en"))
+    assert "1.004194" in vi and "Tổng số hồ sơ" in vi and "Files in all" in en and "Tổng số" not in en
     assert result.as_json()["by_portal_status"] == {"1": 1, "4": 1}
     q.close()

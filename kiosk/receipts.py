@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from devices.printer import Printer, PrintJob, PrintResult
+from devices.printer import Printer, PrinterError, PrintJob, PrintResult
 from kiosk.config import KioskConfig
 from offline_cache import ReceiptFacts, SubmissionRecord
 from printing import (
@@ -116,20 +116,102 @@ def reprint(printer: Printer, config: KioskConfig, records: RecordSource, submis
     return print_document(printer, render_for_config(config, data))
 
 
+class _ServiceRecords:
+    """SubmissionService as a RecordSource: its `record` sets a damaged queue file aside and reads again."""
+
+    def __init__(self, submissions: Any) -> None:
+        self._submissions = submissions
+
+    def get(self, submission_id: str) -> SubmissionRecord:
+        record: SubmissionRecord = self._submissions.record(submission_id)
+        return record
+
+
+def reprint_at_kiosk(kiosk: Any, submission_id: str, language: str = "vi", *,
+                     remember_failure: bool = False) -> PrintResult:
+    """Reprint from the status look-up screen or technician mode with the kiosk's own printer and queue.
+
+    A reprint that prints clears any help slip still pending for it; with `remember_failure` (a citizen at the
+    screen, not a technician) a failed one leaves a pending slip like a failed first print."""
+    from kiosk.printer_recovery import recovery_for
+
+    lang: Language = "en" if language == "en" else "vi"
+    records = _ServiceRecords(kiosk.submissions)
+    recovery = recovery_for(kiosk)
+    try:
+        result = reprint(kiosk.printer, kiosk.config, records, submission_id, catalogue=kiosk.catalogue,
+                         language=lang)
+    except PrinterError as exc:
+        if recovery is not None and remember_failure:
+            record = records.get(submission_id)
+            recovery.remember(submission_id, service_code=record.service_code, reason_key=str(exc.message_key),
+                              file_code=record.file_code)
+        raise
+    if recovery is not None:
+        recovery.forget(submission_id)
+    return result
+
+
+def reprintable_submission(kiosk: Any, file_code: str, id_last4: str) -> str | None:
+    """The submission ID behind a file code if it was submitted at this kiosk by the holder of those last four
+    ID digits (what the status look-up asked for), else None: nobody reprints another kiosk's or person's file."""
+    queue = getattr(kiosk.submissions, "queue", None)
+    if queue is None or not file_code:
+        return None
+    record = queue.find_by_file_code(file_code.strip())
+    if record is None or not id_last4 or record.receipt.id_last4 != id_last4.strip():
+        return None
+    return str(record.submission_id)
+
+
+def recent_submissions(kiosk: Any, *, days: float = 3.0, limit: int = 30) -> list[SubmissionRecord]:
+    """The newest submissions of the last `days`, newest first, for the technician's reprint list."""
+    queue = getattr(kiosk.submissions, "queue", None)
+    if queue is None:
+        return []
+    clock = getattr(kiosk, "wall_clock", None)
+    since = (clock() if callable(clock) else datetime.now().timestamp()) - days * 86400.0
+    records: list[SubmissionRecord] = queue.list_records(since=since, limit=5000)
+    return list(reversed(records[-limit:]))
+
+
 # ---- called by the UI through kiosk.operations ------------------------------------------------------------
 
 def print_for_outcome(kiosk: Any, form: Any, outcome: Any, language: str) -> PrintResult:
     """The receipt right after submitting (`outcome` is a SubmitOutcome). A refused submission gets a help slip
-    instead, so the citizen can take it to the counter."""
+    instead, so the citizen can take it to the counter.
+
+    A receipt or ticket that fails is remembered by kiosk.printer_recovery (a slip for the counter follows when
+    the printer is back); one that prints, on a retry too, is forgotten there."""
+    service = getattr(form, "service", None)
+    if outcome.kind == "rejected":
+        reason = kiosk.translate("printer.help_reason_rejected", "vi")
+        return _print_help(kiosk, reason, str(outcome.message_key), service, reference=outcome.submission_id,
+                           language="en" if language == "en" else "vi")
+    from kiosk.printer_recovery import recovery_for
+
+    recovery = recovery_for(kiosk)
+    try:
+        result = _print_receipt_or_ticket(kiosk, form, outcome, language)
+    except PrinterError as exc:
+        if recovery is not None:
+            facts = getattr(outcome, "receipt", None)
+            code = getattr(service, "code", "") or getattr(facts, "service_code", "")
+            recovery.remember(str(outcome.submission_id), service_code=str(code or ""),
+                              reason_key=str(exc.message_key), file_code=getattr(outcome, "file_code", None),
+                              kind="ticket" if hasattr(form, "ticket_document") else "receipt")
+        raise
+    if recovery is not None:
+        recovery.forget(str(outcome.submission_id))
+    return result
+
+
+def _print_receipt_or_ticket(kiosk: Any, form: Any, outcome: Any, language: str) -> PrintResult:
     lang: Language = "en" if language == "en" else "vi"
     config: KioskConfig = kiosk.config
     if hasattr(form, "ticket_document"):  # a hospital visit prints its exam ticket instead of a receipt
         return print_document(kiosk.printer, form.ticket_document(config, lang))
     service = getattr(form, "service", None)
-    if outcome.kind == "rejected":
-        reason = kiosk.translate("printer.help_reason_rejected", "vi")
-        return _print_help(kiosk, reason, str(outcome.message_key), service, reference=outcome.submission_id,
-                           language=lang)
     identity = form.identity() if form is not None else None
     values = form.values() if form is not None else {}
     delivery = str(values.get("delivery.method") or _default_delivery(service))

@@ -13,6 +13,7 @@ from typing import Any
 
 from kiosk.bootstrap import Kiosk
 from kiosk.i18n import Translator
+from kiosk.printer_recovery import PrinterRecovery, recovery_for
 from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,11 @@ class UiContext:
 
     def repeat(self) -> None:
         self.kiosk.repeat_speech()
+
+    @property
+    def printer_recovery(self) -> PrinterRecovery | None:
+        """Pending "needs help" slips for receipts that failed to print (made on first use)."""
+        return recovery_for(self.kiosk)
 
     def forget_visit(self) -> None:
         self.scratch.clear()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import Future
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
@@ -34,9 +36,12 @@ from ui.widgets.overlay import InactivityOverlay, MessageOverlay
 log = logging.getLogger(__name__)
 JOURNEY_STEPS = 6
 SECRET_TAPS = 5
+RECOVERY_POLL_TICKS = 40  # 40 ticks of 250 ms: the printer is asked every ten seconds while slips are pending
 
 
 class KioskWindow(QWidget):
+    recovery_poll_ticks = RECOVERY_POLL_TICKS
+
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -86,6 +91,7 @@ class KioskWindow(QWidget):
         self._unsubscribe = ctx.kiosk.session.subscribe(self._on_session_event)
         ctx.kiosk.watch_card(ctx.tasks.relay(self._on_card_present))
         self._ticks = 0
+        self._recovery_poll: Future[Any] | None = None
         self._tick = QTimer(self)
         self._tick.setInterval(250)
         self._tick.timeout.connect(self._on_tick)
@@ -177,8 +183,20 @@ class KioskWindow(QWidget):
             offline = self.ctx.kiosk.portal_offline()
             if offline != self.offline.isVisible():
                 self._refresh_chrome()
+        if self._ticks % self.recovery_poll_ticks == 0:
+            self._poll_printer_recovery()
         if session.warned:
             self.overlay.set_seconds(session.seconds_until_wipe() or 0.0)
+
+    def _poll_printer_recovery(self) -> None:
+        """Every ~10 s: if a receipt failed earlier and the printer is back, print the counter's help slip. The
+        printer is asked off the GUI thread; nothing is started while nothing is pending or a poll still runs."""
+        recovery = self.ctx.printer_recovery
+        busy = self._recovery_poll is not None and not self._recovery_poll.done()
+        if recovery is None or busy or not recovery.enabled or not recovery.pending():
+            return
+        # Judged by the future, not by a callback: a session wipe drops callbacks of work started before it.
+        self._recovery_poll = self.ctx.tasks.run(recovery.poll, _ignore, _log_poll_error)
 
     # ---- chrome actions ----------------------------------------------------------------------------------
     def _toggle_language(self) -> None:
@@ -247,6 +265,14 @@ class KioskWindow(QWidget):
         if app is not None:
             app.removeEventFilter(self)
         super().closeEvent(event)
+
+
+def _ignore(_result: object) -> None:
+    """The slips are on paper; nothing changes on screen."""
+
+
+def _log_poll_error(exc: BaseException) -> None:
+    log.warning("printer recovery poll failed: %s", type(exc).__name__)
 
 
 def install_activity_filter(window: KioskWindow) -> None:

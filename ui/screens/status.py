@@ -2,6 +2,8 @@
 that is still early enough (services.md §6, row 9: "withdraw if status 1"; the portal decides the rest).
 
 No card is needed, and nothing of earlier visits is listed: the citizen must hold the receipt or know the code.
+A file submitted at this kiosk can have its receipt printed again from the queue record (kiosk.receipts), so a
+receipt lost to an empty printer, or simply lost, costs the citizen nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QVBoxLayout
 
+from kiosk.receipts import reprint_at_kiosk, reprintable_submission
 from ui.screens.base import Screen
 from ui.widgets.keyboard import OnScreenKeyboardWidget
 from ui.widgets.preview import CameraPreviewWidget
@@ -27,18 +30,25 @@ class StatusScreen(Screen):
         self.outcome: Any = None
         self.withdraw_result: Any = None
         self.preview: CameraPreviewWidget | None = None
+        self.local_submission: str | None = None  # the queue ID when the file was submitted at this kiosk
+        self.reprint_state = ""  # "", "printing", "printed" or "failed"
+        self.reprint_error = ""
 
     def enter(self) -> None:
         self.mode = "choose"
-        self.file_code = self.id_last4 = ""
-        self.outcome = self.withdraw_result = None
+        self._forget_result()
         super().enter()
 
     def leave(self) -> None:
         self._stop()
+        self._forget_result()
+        super().leave()
+
+    def _forget_result(self) -> None:
         self.file_code = self.id_last4 = ""
         self.outcome = self.withdraw_result = None
-        super().leave()
+        self.local_submission = None
+        self.reprint_state = self.reprint_error = ""
 
     def can_go_back(self) -> bool:
         return True
@@ -112,6 +122,8 @@ class StatusScreen(Screen):
         if self.outcome.due_at:
             inner.addWidget(self.text(self.t("due_line", due=kiosk.due_text(self.outcome.due_at, lang))))
         layout.addWidget(frame)
+        if self.outcome.kind == "found" and self.local_submission:
+            self._build_reprint(layout)
         if self.withdraw_result is not None:
             done = self.text(kiosk.translate(self.withdraw_result.message_key, lang), "ok")
             done.setObjectName("withdraw_message")
@@ -126,6 +138,30 @@ class StatusScreen(Screen):
         finish.setObjectName("finish")
         finish.clicked.connect(self.ctx.kiosk.session.finish)
         layout.addWidget(finish)
+
+    def _build_reprint(self, layout: QVBoxLayout) -> None:
+        if self.reprint_state == "printing":
+            busy = self.text(self.t("status_reprinting"), "hint")
+            busy.setObjectName("reprint_message")
+            layout.addWidget(busy)
+            return
+        if self.reprint_state == "printed":
+            done = self.text(self.t("receipt_printed"), "ok")
+            done.setObjectName("reprint_message")
+            layout.addWidget(done)
+            return
+        if self.reprint_state == "failed":
+            failed = self.text(self.reprint_error, "error")
+            failed.setObjectName("reprint_message")
+            layout.addWidget(failed)
+            staff = self.button("print_ask_staff", "help", role="help")
+            staff.setObjectName("reprint_ask_staff")
+            staff.clicked.connect(lambda: self.ctx.navigate("call_staff"))
+            layout.addWidget(staff)
+        again = self.button("status_reprint", "printer", min_height=150)
+        again.setObjectName("status_reprint")
+        again.clicked.connect(self._reprint)
+        layout.addWidget(again)
 
     # ---- actions -----------------------------------------------------------------------------------------
     def _go(self, mode: str) -> None:
@@ -155,11 +191,45 @@ class StatusScreen(Screen):
         self._go("busy")
         code, last4 = self.file_code, self.id_last4
 
-        def done(outcome: Any) -> None:
-            self.outcome = outcome
+        kiosk = self.ctx.kiosk
+
+        def work() -> tuple[Any, str | None]:
+            outcome = kiosk.submissions.lookup_status(code, last4)
+            local = reprintable_submission(kiosk, code, last4) if outcome.kind == "found" else None
+            return outcome, local
+
+        def done(found: tuple[Any, str | None]) -> None:
+            self.outcome, self.local_submission = found
+            self.reprint_state = self.reprint_error = ""
             self._go("result")
 
-        self.ctx.tasks.run(lambda: self.ctx.kiosk.submissions.lookup_status(code, last4), done)
+        self.ctx.tasks.run(work, done)
+
+    def _reprint(self) -> None:
+        kiosk = self.ctx.kiosk
+        submission_id = self.local_submission
+        if submission_id is None or self.reprint_state == "printing":
+            return
+        language = self.ctx.language
+        self.reprint_state = "printing"
+        self.rebuild()
+
+        def done(_result: Any) -> None:
+            self.reprint_state = "printed"
+            self.rebuild()
+            self.ctx.say("receipt_printed")
+
+        def failed(exc: BaseException) -> None:
+            self.reprint_state = "failed"
+            lines = [kiosk.message_for(exc, language)]
+            if not str(getattr(exc, "message_key", "")).startswith("printer."):  # those already say "ask staff"
+                lines.append(kiosk.translate("printer.reprint_failed_ask_staff", language))
+            self.reprint_error = "\n".join(lines)
+            self.rebuild()
+            self.ctx.say("print_failed_voice")
+
+        self.ctx.tasks.run(lambda: reprint_at_kiosk(kiosk, submission_id, language, remember_failure=True),
+                           done, failed)
 
     def _withdraw(self) -> None:
         code, last4 = self.file_code, self.id_last4

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.config import KioskConfig
 from kiosk.i18n import Translator
@@ -31,7 +31,41 @@ from kiosk.operations import Operations
 from kiosk.session import Session
 from kiosk.session_timer import Clock, SystemClock
 
+if TYPE_CHECKING:  # annotations only: back ends and services are imported when the configuration picks them
+    from devices.camera.camera import Camera, Frame
+    from devices.camera.opencv import OpenCvCamera
+    from devices.camera.simulated import SimulatedCamera
+    from devices.card.emulator.personalise import CardImage
+    from devices.card.interface import CardReader
+    from devices.card.pcsc import PcscCardReader
+    from devices.card.simulated import SimulatedCardReader
+    from devices.card.trust_store import TrustStore
+    from devices.face.dlib_verifier import DlibFaceVerifier
+    from devices.face.simulated import SimulatedFaceVerifier
+    from devices.face.verifier import FaceVerifier
+    from devices.printer.cups import CupsPrinter
+    from devices.printer.escpos import EscPosPrinter
+    from devices.printer.printer import Printer
+    from devices.printer.simulated import PdfFolderPrinter
+    from devices.speech.espeak import EspeakSpeaker
+    from devices.speech.recorded import RecordedPromptSpeaker
+    from devices.speech.simulated import SilentSpeaker
+    from devices.speech.speaker import Speaker
+    from kiosk.audit import AuditLog
+    from kiosk.catalogue.holidays import HolidayCalendar
+    from kiosk.catalogue.loader import CatalogueLoadResult
+    from kiosk.catalogue.model import Catalogue
+    from kiosk.hospital.checkin import HospitalCheckIn
+    from kiosk.hospital.gateway import HttpInsuranceGateway
+    from kiosk.hospital.insurance import InsuranceGateway
+    from kiosk.hospital.simulated import SimulatedInsuranceGateway
+    from kiosk.portal.simulator import RunningSimulator
+    from kiosk.speech.guide import VoiceGuide
+    from kiosk.staff import StaffAuthenticator
+    from kiosk.submissions import SubmissionService
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class DeviceUnavailableError(RuntimeError):
@@ -47,7 +81,11 @@ class DeviceUnavailableError(RuntimeError):
 
 
 def _load(setting: str, backend: str, path: str) -> Any:
-    """Import `module:attribute`, turning a missing optional dependency into a clear, named error."""
+    """Import `module:attribute`, turning a missing optional dependency into a clear, named error.
+
+    `Any` because the attribute is found by name at run time; each builder annotates the class it expects, so mypy
+    still checks the constructor call and that the class meets its device interface.
+    """
     module_name, _, attribute = path.partition(":")
     try:
         module = importlib.import_module(module_name)
@@ -60,7 +98,7 @@ def _load(setting: str, backend: str, path: str) -> Any:
 
 
 # ---- device tables -------------------------------------------------------------------------------------------
-def _trust_store(config: KioskConfig) -> Any:
+def _trust_store(config: KioskConfig) -> TrustStore | None:
     if config.card.trust_store is None:
         return None
     from devices.card.trust_store import TrustStore
@@ -68,15 +106,15 @@ def _trust_store(config: KioskConfig) -> Any:
     return TrustStore.from_folder(config.card.trust_store)
 
 
-def _card_pcsc(config: KioskConfig, _demo: DemoSetup) -> Any:
-    cls = _load("card.backend", "pcsc", "devices.card.pcsc:PcscCardReader")
+def _card_pcsc(config: KioskConfig, _demo: DemoSetup) -> CardReader:
+    cls: type[PcscCardReader] = _load("card.backend", "pcsc", "devices.card.pcsc:PcscCardReader")
     return cls(config.card.reader_name, _trust_store(config), prefer_pace=config.card.prefer_pace,
                poll_interval=config.card.removal_poll_s)
 
 
-def _card_emulated(config: KioskConfig, demo: DemoSetup) -> Any:
+def _card_emulated(config: KioskConfig, demo: DemoSetup) -> CardReader:
     """The in-process virtual CCCD: a test issuer signs the card, and the kiosk trusts that issuer's CSCA."""
-    cls = _load("card.backend", "emulated", "devices.card.simulated:SimulatedCardReader")
+    cls: type[SimulatedCardReader] = _load("card.backend", "emulated", "devices.card.simulated:SimulatedCardReader")
     from devices.card.emulator.issuer import TestIssuer
     from devices.card.emulator.personalise import personalise
     from devices.card.emulator.profile import load_profile, shipped_profiles_folder
@@ -90,66 +128,68 @@ def _card_emulated(config: KioskConfig, demo: DemoSetup) -> Any:
     return cls(_trust_store(config) or demo.card_trust, prefer_pace=config.card.prefer_pace, today=demo.today)
 
 
-def _camera_opencv(config: KioskConfig, _demo: DemoSetup) -> Any:
-    cls = _load("camera.backend", "opencv", "devices.camera.opencv:OpenCvCamera")
+def _camera_opencv(config: KioskConfig, _demo: DemoSetup) -> Camera:
+    cls: type[OpenCvCamera] = _load("camera.backend", "opencv", "devices.camera.opencv:OpenCvCamera")
     c = config.camera
     return cls(c.device, width=c.width, height=c.height, fps=c.fps)
 
 
-def _camera_simulated(config: KioskConfig, demo: DemoSetup) -> Any:
-    cls = _load("camera.backend", "simulated", "devices.camera.simulated:SimulatedCamera")
+def _camera_simulated(config: KioskConfig, demo: DemoSetup) -> Camera:
+    cls: type[SimulatedCamera] = _load("camera.backend", "simulated", "devices.camera.simulated:SimulatedCamera")
     c = config.camera
     if c.video is not None:
         return cls(c.video, width=c.width, height=c.height, fps=c.fps)
     return cls(None, width=c.width, height=c.height, fps=c.fps, frames=[demo.still_frame(c.width, c.height)])
 
 
-def _printer_pdf(config: KioskConfig, _demo: DemoSetup) -> Any:
-    cls = _load("printer.backend", "pdf", "devices.printer.simulated:PdfFolderPrinter")
+def _printer_pdf(config: KioskConfig, _demo: DemoSetup) -> Printer:
+    cls: type[PdfFolderPrinter] = _load("printer.backend", "pdf", "devices.printer.simulated:PdfFolderPrinter")
     return cls(config.printer.output_dir)
 
 
-def _printer_cups(config: KioskConfig, _demo: DemoSetup) -> Any:
-    cls = _load("printer.backend", "cups", "devices.printer.cups:CupsPrinter")
+def _printer_cups(config: KioskConfig, _demo: DemoSetup) -> Printer:
+    cls: type[CupsPrinter] = _load("printer.backend", "cups", "devices.printer.cups:CupsPrinter")
     p = config.printer
     return cls(p.cups_queue, server=p.cups_server, timeout_s=p.job_timeout_s)
 
 
-def _printer_escpos(config: KioskConfig, _demo: DemoSetup) -> Any:
-    cls = _load("printer.backend", "escpos", "devices.printer.escpos:EscPosPrinter")
+def _printer_escpos(config: KioskConfig, _demo: DemoSetup) -> Printer:
+    cls: type[EscPosPrinter] = _load("printer.backend", "escpos", "devices.printer.escpos:EscPosPrinter")
     return cls(config.printer.escpos_device)
 
 
-def _speech_espeak(config: KioskConfig, _demo: DemoSetup) -> Any:
+def _speech_espeak(config: KioskConfig, _demo: DemoSetup) -> Speaker:
     s = config.speech
-    cls = _load("speech.backend", "espeak", "devices.speech.espeak:EspeakSpeaker")
+    cls: type[EspeakSpeaker] = _load("speech.backend", "espeak", "devices.speech.espeak:EspeakSpeaker")
     return cls({"vi": s.voice_vi, "en": s.voice_en}, rate_wpm=s.rate_wpm, volume=s.volume)
 
 
-def _speech_silent(config: KioskConfig, _demo: DemoSetup) -> Any:
-    cls = _load("speech.backend", "silent", "devices.speech.simulated:SilentSpeaker")
+def _speech_silent(config: KioskConfig, _demo: DemoSetup) -> Speaker:
+    cls: type[SilentSpeaker] = _load("speech.backend", "silent", "devices.speech.simulated:SilentSpeaker")
     return cls(volume=config.speech.volume)
 
 
-def _insurance_simulated(config: KioskConfig, _demo: DemoSetup) -> Any:
-    cls = _load("hospital.insurance_backend", "simulated", "kiosk.hospital.simulated:SimulatedInsuranceGateway")
+def _insurance_simulated(config: KioskConfig, _demo: DemoSetup) -> InsuranceGateway:
+    cls: type[SimulatedInsuranceGateway] = _load("hospital.insurance_backend", "simulated",
+                                                "kiosk.hospital.simulated:SimulatedInsuranceGateway")
     return cls()
 
 
-def _insurance_gateway(config: KioskConfig, _demo: DemoSetup) -> Any:
-    cls = _load("hospital.insurance_backend", "gateway", "kiosk.hospital.gateway:BhxhInsuranceGateway")
+def _insurance_gateway(config: KioskConfig, _demo: DemoSetup) -> InsuranceGateway:
+    cls: type[HttpInsuranceGateway] = _load("hospital.insurance_backend", "gateway",
+                                           "kiosk.hospital.gateway:BhxhInsuranceGateway")
     return cls.from_config(config)
 
 
-Builder = Callable[[KioskConfig, "DemoSetup"], Any]
-CARD_READERS: dict[str, Builder] = {"pcsc": _card_pcsc, "emulated": _card_emulated}
-CAMERAS: dict[str, Builder] = {"opencv": _camera_opencv, "simulated": _camera_simulated}
-PRINTERS: dict[str, Builder] = {"pdf": _printer_pdf, "cups": _printer_cups, "escpos": _printer_escpos}
-SPEAKERS: dict[str, Builder] = {"espeak": _speech_espeak, "silent": _speech_silent}
-INSURANCE: dict[str, Builder] = {"simulated": _insurance_simulated, "gateway": _insurance_gateway}
+Builder = Callable[[KioskConfig, "DemoSetup"], T]
+CARD_READERS: dict[str, Builder[CardReader]] = {"pcsc": _card_pcsc, "emulated": _card_emulated}
+CAMERAS: dict[str, Builder[Camera]] = {"opencv": _camera_opencv, "simulated": _camera_simulated}
+PRINTERS: dict[str, Builder[Printer]] = {"pdf": _printer_pdf, "cups": _printer_cups, "escpos": _printer_escpos}
+SPEAKERS: dict[str, Builder[Speaker]] = {"espeak": _speech_espeak, "silent": _speech_silent}
+INSURANCE: dict[str, Builder[InsuranceGateway]] = {"simulated": _insurance_simulated, "gateway": _insurance_gateway}
 
 
-def _pick(table: dict[str, Builder], setting: str, backend: str, config: KioskConfig, demo: DemoSetup) -> Any:
+def _pick(table: dict[str, Builder[T]], setting: str, backend: str, config: KioskConfig, demo: DemoSetup) -> T:
     try:
         builder = table[backend]
     except KeyError as exc:
@@ -167,8 +207,8 @@ class DemoSetup:
     seed: int = 6                             # face challenges and simulators draw from this
     face_scenario: str = "genuine"
     portal_faults: str = ""
-    card_image: Any = None                    # the emulated backend's virtual card, for "insert" buttons and tests
-    card_trust: Any = None                    # the trust store holding that card's test CSCA
+    card_image: CardImage | None = None       # the emulated backend's virtual card, for "insert" buttons and tests
+    card_trust: TrustStore | None = None      # the trust store holding that card's test CSCA
 
     def wall_clock(self) -> Callable[[], float]:
         """Seconds since the epoch for the submission queue (its stamps, retries and the manager's "today").
@@ -196,7 +236,7 @@ class DemoSetup:
         fixed = self.now if self.now.tzinfo is not None else self.now.replace(tzinfo=UTC)
         return min(fixed, datetime.now(UTC)) - timedelta(days=1)
 
-    def still_frame(self, width: int, height: int) -> Any:
+    def still_frame(self, width: int, height: int) -> Frame:
         """A drawn head-and-shoulders picture: the simulated camera's view when no video is configured."""
         import cv2
         import numpy as np
@@ -218,21 +258,21 @@ class Kiosk(Operations):
     clock: Clock
     now: Callable[[], datetime]
     translator: Translator
-    card_reader: Any
-    camera: Any
-    face_verifier: Any
-    printer: Any
-    speaker: Any
-    guide: Any
-    catalogue: Any
-    submissions: Any
-    staff: Any
-    audit: Any
-    hospital: Any = None
-    catalogue_load: Any = None                # CatalogueLoadResult: whether a configured folder was refused
-    holidays: Any = None                      # HolidayCalendar from catalogue.holidays_file, read once here
+    card_reader: CardReader
+    camera: Camera
+    face_verifier: FaceVerifier
+    printer: Printer
+    speaker: Speaker
+    guide: VoiceGuide
+    catalogue: Catalogue
+    submissions: SubmissionService
+    staff: StaffAuthenticator
+    audit: AuditLog
+    hospital: HospitalCheckIn | None = None
+    catalogue_load: CatalogueLoadResult | None = None  # whether a configured folder was refused
+    holidays: HolidayCalendar | None = None   # from catalogue.holidays_file, read once here
     holidays_refused: str = ""                # why a configured holidays file was refused (shipped one in use)
-    portal_simulator: Any = None
+    portal_simulator: RunningSimulator | None = None
     demo: bool = False
     wall_clock: Callable[[], float] = time.time   # seconds since the epoch, as the submission queue stamps them
     extras: dict[str, Any] = field(default_factory=dict)
@@ -321,11 +361,12 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
     return kiosk
 
 
-def _with_recorded_prompts(config: KioskConfig, speaker: Any) -> Any:
+def _with_recorded_prompts(config: KioskConfig, speaker: Speaker) -> Speaker:
     """Recorded prompts (services.md §5.4) sit in front of whichever voice is configured, even the silent one."""
     if config.speech.prompts_dir is None:
         return speaker
-    recorded = _load("speech.prompts_dir", "recorded", "devices.speech.recorded:RecordedPromptSpeaker")
+    recorded: type[RecordedPromptSpeaker] = _load("speech.prompts_dir", "recorded",
+                                                  "devices.speech.recorded:RecordedPromptSpeaker")
     return recorded(speaker, config.speech.prompts_dir)
 
 
@@ -333,18 +374,20 @@ def _utc() -> datetime:
     return datetime.now(UTC)
 
 
-def _face_verifier(config: KioskConfig, demo: DemoSetup) -> Any:
+def _face_verifier(config: KioskConfig, demo: DemoSetup) -> FaceVerifier:
     """The simulated camera goes with the scripted verifier (no real face in its frames); a real camera with dlib."""
     f = config.face
     if config.camera.backend == "simulated":
-        cls = _load("camera.backend", "simulated", "devices.face.simulated:SimulatedFaceVerifier")
-        return cls(demo.face_scenario, threshold=f.match_threshold, max_attempts=f.max_attempts,
+        simulated: type[SimulatedFaceVerifier] = _load("camera.backend", "simulated",
+                                                        "devices.face.simulated:SimulatedFaceVerifier")
+        return simulated(demo.face_scenario, threshold=f.match_threshold, max_attempts=f.max_attempts,
                    rng=random.Random(demo.seed), frames_per_step=3 if demo.fast else 8)
-    cls = _load("camera.backend", config.camera.backend, "devices.face.dlib_verifier:DlibFaceVerifier")
-    return cls.from_settings(f)
+    dlib: type[DlibFaceVerifier] = _load("camera.backend", config.camera.backend,
+                                         "devices.face.dlib_verifier:DlibFaceVerifier")
+    return dlib.from_settings(f)
 
 
-def _hospital(config: KioskConfig, demo: DemoSetup, now: Callable[[], datetime]) -> Any:
+def _hospital(config: KioskConfig, demo: DemoSetup, now: Callable[[], datetime]) -> HospitalCheckIn:
     from kiosk.hospital.checkin import HospitalCheckIn, load_specialties
     from kiosk.hospital.queue_numbers import SqliteQueueNumbers
 

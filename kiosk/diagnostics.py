@@ -10,26 +10,29 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the operations mixin imports this module lazily, so only the type is needed here
+    from kiosk.operations import Operations
 
 SECRET_WORDS = ("pin", "key", "secret", "password", "token", "cert", "operator")
 
 
-def run_check(kiosk: Any, name: str) -> tuple[bool, str]:
-    checks: dict[str, Callable[[Any], tuple[bool, str]]] = {
+def run_check(kiosk: Operations, name: str) -> tuple[bool, str]:
+    checks: dict[str, Callable[[Operations], tuple[bool, str]]] = {
         "reader": _reader, "camera": _camera, "printer": _printer, "portal": _portal, "speech": _speech,
         "catalogue": _catalogue}
     return checks[name](kiosk)
 
 
-def _reader(kiosk: Any) -> tuple[bool, str]:
+def _reader(kiosk: Operations) -> tuple[bool, str]:
     readers = kiosk.card_reader.readers()
     if not readers:
         return False, "no reader"
     return True, ", ".join(f"{r.name} (card: {'yes' if r.card_present else 'no'})" for r in readers)
 
 
-def _camera(kiosk: Any) -> tuple[bool, str]:
+def _camera(kiosk: Operations) -> tuple[bool, str]:
     camera = kiosk.camera
     camera.start()
     try:
@@ -44,7 +47,7 @@ def _camera(kiosk: Any) -> tuple[bool, str]:
     return frames > 0, f"{camera.width}x{camera.height}, {frames} frames, {fps:.0f} fps"
 
 
-def _printer(kiosk: Any) -> tuple[bool, str]:
+def _printer(kiosk: Operations) -> tuple[bool, str]:
     from kiosk.receipts import print_help_slip
 
     status = kiosk.printer.status()
@@ -52,7 +55,7 @@ def _printer(kiosk: Any) -> tuple[bool, str]:
     return True, f"{kiosk.printer.name}: {status.value}, test page {result.bytes_sent} bytes"
 
 
-def _portal(kiosk: Any) -> tuple[bool, str]:
+def _portal(kiosk: Operations) -> tuple[bool, str]:
     import requests
 
     base = kiosk.config.portal.base_url.rstrip("/")
@@ -65,26 +68,26 @@ def _portal(kiosk: Any) -> tuple[bool, str]:
     return answer.status_code == 200, f"{base}: HTTP {answer.status_code} in {ms:.0f} ms"
 
 
-def _speech(kiosk: Any) -> tuple[bool, str]:
+def _speech(kiosk: Operations) -> tuple[bool, str]:
     kiosk.speak("ui.tech_check_speech", "vi")
     return True, f"{type(kiosk.speaker).__name__}, volume {kiosk.speaker.volume}"
 
 
-def _catalogue(kiosk: Any) -> tuple[bool, str]:
+def _catalogue(kiosk: Operations) -> tuple[bool, str]:
     lines = catalogue_lines(kiosk, "vi")
-    healthy = not getattr(kiosk.catalogue_load, "fallback", "") and not getattr(kiosk, "holidays_refused", "")
+    healthy = not (kiosk.catalogue_load and kiosk.catalogue_load.fallback) and not kiosk.holidays_refused
     return healthy, "\n".join(lines)
 
 
-def catalogue_lines(kiosk: Any, language: str) -> list[str]:
+def catalogue_lines(kiosk: Operations, language: str) -> list[str]:
     """Which catalogue is served and, when the configured folder was refused at start-up, why (file, field,
     problem), so the technician can fix the files; the kiosk meanwhile serves the last good catalogue."""
     catalogue = kiosk.catalogue
     lines = [f"catalogue.in_use = {catalogue.folder} ({len(catalogue.codes())} services)"]
-    refused_holidays = getattr(kiosk, "holidays_refused", "")
+    refused_holidays = kiosk.holidays_refused
     if refused_holidays:
         lines.insert(0, kiosk.translate("services.holidays_refused", language, detail=refused_holidays))
-    loaded = getattr(kiosk, "catalogue_load", None)
+    loaded = kiosk.catalogue_load
     if loaded is None or not loaded.fallback:
         return lines
     lines.insert(0, kiosk.translate("services.catalogue_refused", language))
@@ -96,7 +99,7 @@ def catalogue_lines(kiosk: Any, language: str) -> list[str]:
     return lines
 
 
-def queue_summary(kiosk: Any) -> list[tuple[str, str]]:
+def queue_summary(kiosk: Operations) -> list[tuple[str, str]]:
     progress = kiosk.submissions.progress()
     return [
         ("queue_waiting", str(progress.waiting)),
@@ -108,7 +111,7 @@ def queue_summary(kiosk: Any) -> list[tuple[str, str]]:
     ]
 
 
-def statistics(kiosk: Any, language: str) -> list[tuple[str, str]]:
+def statistics(kiosk: Operations, language: str) -> list[tuple[str, str]]:
     """Counts for the manager: by service, by queue state, by portal status (no file, no person)."""
     from kiosk.stats import compute_statistics
 
@@ -116,7 +119,7 @@ def statistics(kiosk: Any, language: str) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = [(kiosk.translate("ui.stats_total", language), str(result.total))]
     for code, count in result.by_service.items():
         try:
-            name = kiosk.catalogue.get(code).name.get(language)
+            name = kiosk.catalogue.get(code).name.get("en" if language == "en" else "vi")
         except KeyError:
             name = code
         lines.append((name, str(count)))
@@ -128,15 +131,15 @@ def statistics(kiosk: Any, language: str) -> list[tuple[str, str]]:
     return lines
 
 
-def _label(kiosk: Any, key: str, language: str, fallback: str) -> str:
+def _label(kiosk: Operations, key: str, language: str, fallback: str) -> str:
     return kiosk.translate(key, language) if _has(kiosk, key) else fallback
 
 
-def _has(kiosk: Any, key: str) -> bool:
+def _has(kiosk: Operations, key: str) -> bool:
     return bool(kiosk.translator.has(key))
 
 
-def config_lines(config: Any, prefix: str = "") -> list[str]:
+def config_lines(config: Any, prefix: str = "") -> list[str]:  # any settings dataclass, nested to any depth
     """Every setting as `section.key = value`, with secrets (PIN hashes, keys) shown only as set / not set."""
     lines: list[str] = []
     for f in dataclasses.fields(config):

@@ -8,13 +8,25 @@ runs the insurance check and takes a number (kiosk.hospital, services.md §2); t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kiosk.forms.session import FormSession
 from kiosk.forms.views import ChoiceView, FieldError, FieldView, StepView
 from kiosk.i18n import Language, Translator
 
+if TYPE_CHECKING:
+    from devices.card.identity import Identity
+    from kiosk.config import KioskConfig
+    from kiosk.hospital.checkin import ExamTicket, HospitalCheckIn, InsuranceDecision
+    from printing.documents import RenderedDocument
+
 SPECIALTY = "specialty"
+
+
+class CardNeededError(RuntimeError):
+    """The insurance look-up is keyed by the chip's ID number: a visit begun without a card read cannot check in."""
+
+    message_key = "card.no_card"
 
 
 @dataclass(frozen=True)
@@ -30,15 +42,15 @@ class TicketOutcome:
 
 
 class HospitalVisit:
-    def __init__(self, checkin: Any, form: FormSession, catalogue: dict[str, dict[str, str]]) -> None:
+    def __init__(self, checkin: HospitalCheckIn, form: FormSession, catalogue: dict[str, dict[str, str]]) -> None:
         self.checkin = checkin
         self.form = form
         self.service = form.service
         self._tr = Translator(language=form.language, catalogue=catalogue)
         self.specialty = ""
         self._picked = False
-        self.ticket: Any = None
-        self.decision: Any = None
+        self.ticket: ExamTicket | None = None
+        self.decision: InsuranceDecision | None = None
 
     # ---- the form's face -----------------------------------------------------------------------------------
     @property
@@ -49,7 +61,7 @@ class HospitalVisit:
         self.form.set_language(language)
         self._tr.language = language
 
-    def identity(self) -> Any:
+    def identity(self) -> Identity | None:
         return self.form.identity()
 
     @property
@@ -103,17 +115,21 @@ class HospitalVisit:
     # ---- check-in ------------------------------------------------------------------------------------------
     def issue(self, submission_id: str) -> TicketOutcome:
         identity = self.identity()
+        if identity is None:
+            raise CardNeededError("a hospital check-in needs the identity read from the chip")
         self.decision = self.checkin.check_insurance(identity)
         self.ticket = self.checkin.issue_ticket(identity, self.specialty, self.decision)
         counter = self.ticket.specialty.code == self.checkin.specialties.counter.code
         return TicketOutcome("sent", submission_id, self.decision.message_key, self.ticket.queue_number,
                              counter=counter)
 
-    def ticket_document(self, config: Any, language: str) -> Any:
+    def ticket_document(self, config: KioskConfig, language: str) -> RenderedDocument:
         from kiosk.hospital.ticket import to_queue_ticket_data
         from kiosk.receipts import issuer_for
         from printing.ticket import render_queue_ticket
 
+        if self.ticket is None:
+            raise RuntimeError("the exam ticket is printed only after issue() gave one")
         lang: Language = "en" if language == "en" else "vi"
         data = to_queue_ticket_data(self.ticket, issuer_for(config, hospital=True), lang)
         return render_queue_ticket(data, config.printer.paper)

@@ -12,13 +12,39 @@ import logging
 import secrets
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import KioskConfig
 from kiosk.i18n import Language, MissingMessageError, Translator
 from kiosk.session import Session
 
+if TYPE_CHECKING:  # annotations only: the collaborators' modules are imported lazily where they are used
+    from devices.camera.camera import Camera
+    from devices.card.interface import CardReader
+    from devices.card.simulated import SimulatedCardReader
+    from devices.printer.printer import Printer
+    from devices.speech.speaker import Speaker
+    from kiosk.audit import AuditLog
+    from kiosk.catalogue.holidays import HolidayCalendar
+    from kiosk.catalogue.loader import CatalogueLoadResult
+    from kiosk.catalogue.model import Catalogue
+    from kiosk.hospital.checkin import HospitalCheckIn
+    from kiosk.portal.simulator import RunningSimulator
+    from kiosk.speech.guide import VoiceGuide
+    from kiosk.staff import StaffAuthenticator
+    from kiosk.submissions import SubmissionService
+
 log = logging.getLogger(__name__)
+
+
+class ServiceNotOfferedError(LookupError):
+    """The catalogue lists a service this kiosk was not set up for (a hospital check-in with hospital disabled)."""
+
+    message_key = "services.unknown_service"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"service {code} is not offered on this kiosk")
+        self.message_params = {"code": code}
 
 
 class Operations:
@@ -26,18 +52,20 @@ class Operations:
     session: Session
     translator: Translator
     now: Callable[[], datetime]
-    card_reader: Any
-    camera: Any
-    printer: Any
-    speaker: Any
-    guide: Any
-    catalogue: Any
-    submissions: Any
-    staff: Any
-    audit: Any
-    hospital: Any
-    holidays: Any  # kiosk.catalogue.holidays.HolidayCalendar, loaded by the composition root
-    portal_simulator: Any
+    card_reader: CardReader
+    camera: Camera
+    printer: Printer
+    speaker: Speaker
+    guide: VoiceGuide
+    catalogue: Catalogue
+    submissions: SubmissionService
+    staff: StaffAuthenticator
+    audit: AuditLog
+    hospital: HospitalCheckIn | None
+    holidays: HolidayCalendar | None  # loaded by the composition root
+    holidays_refused: str
+    catalogue_load: CatalogueLoadResult | None
+    portal_simulator: RunningSimulator | None
     extras: dict[str, Any]
 
     # ---- texts and voice ---------------------------------------------------------------------------------
@@ -80,6 +108,20 @@ class Operations:
         from devices.card.interface import CardInserted
 
         self.card_reader.subscribe(lambda event: callback(isinstance(event, CardInserted)))
+
+    def insert_virtual_card(self) -> None:
+        """`kiosk run` on the emulated reader: stand in for the hand that places the virtual card."""
+        self._emulated_reader().insert(self.extras["card_image"])
+
+    def remove_virtual_card(self) -> None:
+        self._emulated_reader().remove()
+
+    def _emulated_reader(self) -> SimulatedCardReader:
+        from devices.card.simulated import SimulatedCardReader
+
+        if not isinstance(self.card_reader, SimulatedCardReader):
+            raise RuntimeError("only the emulated card reader (card.backend = emulated) takes a virtual card")
+        return self.card_reader
 
     def card_needs_key(self) -> bool:
         # Every CCCD chip opens only with BAC/PACE keyed from the MRZ data or the CAN (ICAO 9303-11 §4).
@@ -135,16 +177,19 @@ class Operations:
         from kiosk.forms.session import FormSession
         from kiosk.forms.settings import FormSettings
 
+        hospital = self.hospital
+        if spec.kind == "hospital" and hospital is None:  # hospital.enabled = false, yet the catalogue lists it
+            raise ServiceNotOfferedError(spec.code)
         # The holidays calendar was read once when the kiosk was built (catalogue.holidays_file), so due dates
         # skip the ward's days off without reading the file again for every citizen.
         settings = FormSettings(agency_code=self.config.kiosk.agency_code, holidays=self.holidays,
                                 auth_method="assisted" if self.session.helper else "chip_face")
         form = FormSession(spec, identity, self.now, settings, language=_lang(language),
                            translator=self.translator)
-        if spec.kind == "hospital":
+        if hospital is not None and spec.kind == "hospital":
             from kiosk.hospital_visit import HospitalVisit
 
-            return HospitalVisit(self.hospital, form, self.translator.catalogue)
+            return HospitalVisit(hospital, form, self.translator.catalogue)
         return form
 
     def fee_text(self, spec: Any, language: str) -> str:

@@ -7,10 +7,11 @@ the Qt-free core, as Anki keeps its scheduler out of `aqt`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
 
 from ui.theme import SIZES
 from ui.widgets.buttons import BigButton
@@ -117,6 +118,26 @@ class Screen(QWidget):
         for c in range(columns):
             grid.setColumnStretch(c, 1)
         return holder
+
+    def scrolling_body_and_leave(self, layout: QVBoxLayout, fill: Callable[[QVBoxLayout], None], *, spacing: int,
+                                 leave_key: str, leave_name: str, on_leave: Callable[[], None]) -> None:
+        """The staff pages' shape: a body that scrolls (filled by `fill`) above one fixed "leave" button, so the
+        way out of a staff mode stays on screen however long the body grows."""
+        body = QWidget()
+        box = QVBoxLayout(body)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(spacing)
+        fill(box)
+        box.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
+        leave = self.button(leave_key, "lock", role="help")
+        leave.setObjectName(leave_name)
+        leave.clicked.connect(on_leave)
+        layout.addWidget(leave)
 
 
 def _clear_layout(layout: QLayout) -> None:

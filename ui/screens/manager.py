@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.session_events import SessionState
 from kiosk.stats import VN, KioskStatisticsResult, compute_statistics
@@ -78,22 +78,9 @@ class ManagerScreen(Screen):
         period.setObjectName("manager_period")
         layout.addWidget(period)
 
-        body = QWidget()
-        box = QVBoxLayout(body)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(20)
-        self._build_figures(box, result, since, until)
-        box.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        layout.addWidget(scroll, 1)
-
-        leave = self.button("staff.manager_leave", "lock", role="help")
-        leave.setObjectName("manager_leave")
-        leave.clicked.connect(self.ctx.kiosk.session.leave_manager_mode)
-        layout.addWidget(leave)
+        self.scrolling_body_and_leave(layout, lambda box: self._build_figures(box, result, since, until), spacing=20,
+                                      leave_key="staff.manager_leave", leave_name="manager_leave",
+                                      on_leave=self.ctx.kiosk.session.leave_manager_mode)
 
     def _choose(self, days: int) -> None:
         self.days = days
@@ -154,7 +141,7 @@ class ManagerScreen(Screen):
 
     def _service_name(self, code: str) -> str:
         try:
-            return str(self.ctx.kiosk.catalogue.get(code).name.get(self.ctx.language))
+            return str(self.ctx.kiosk.catalogue.get(code).name.get("en" if self.ctx.language == "en" else "vi"))
         except KeyError:
             return code
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session_events import SessionState
 from ui.screens.base import Screen
@@ -58,21 +58,9 @@ class TechnicianScreen(Screen):
             b.clicked.connect(lambda _=False, t=tab: self._tab(t))
             row.addWidget(b)
         layout.addWidget(row_w)
-        body = QWidget()
-        box = QVBoxLayout(body)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(14)
-        getattr(self, f"_build_{self.tab}")(box)
-        box.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        layout.addWidget(scroll, 1)
-        leave = self.button("tech_leave", "lock", role="help")
-        leave.setObjectName("tech_leave")
-        leave.clicked.connect(self.ctx.kiosk.session.leave_technician_mode)
-        layout.addWidget(leave)
+        self.scrolling_body_and_leave(layout, getattr(self, f"_build_{self.tab}"), spacing=14,
+                                      leave_key="tech_leave", leave_name="tech_leave",
+                                      on_leave=self.ctx.kiosk.session.leave_technician_mode)
 
     def _tab(self, tab: str) -> None:
         self.tab = tab

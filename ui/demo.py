@@ -143,11 +143,11 @@ class Driver:
 
     # ---- the card ----------------------------------------------------------------------------------------
     def insert_card(self) -> None:
-        self.kiosk.card_reader.insert(self.kiosk.extras["card_image"])
+        self.kiosk.insert_virtual_card()
         self.settle()
 
     def remove_card(self) -> None:
-        self.kiosk.card_reader.remove()
+        self.kiosk.remove_virtual_card()
         self.settle()
 
 

@@ -103,3 +103,23 @@ def test_judicial_record_journey_fills_a_residence_history_of_two_periods(make_k
     assert [(h["from"], h["to"], h["job"]) for h in history] == [("03/2008", "06/2012", "Sinh vien"),
                                                                 ("07/2012", "02/2026", "Ke toan")]
     assert body["applicant"]["address"]["street"] == "So 12 ngo 34"
+
+
+def test_a_kiosk_without_a_hospital_desk_never_offers_check_in(make_kiosk: Any) -> None:
+    from ui.demo import DEMO_BIRTH, DEMO_EXPIRY, DEMO_ID_NUMBER, open_card
+
+    driver = make_kiosk(hospital={"enabled": False})
+    driver.wait_page("welcome")
+    driver.tap("start")
+    driver.wait_page("language")
+    driver.tap("lang_vi")
+    open_card(driver, DEMO_ID_NUMBER, DEMO_BIRTH, DEMO_EXPIRY)
+    driver.wait_state(SessionState.CHOOSE_SERVICE, 30)
+    seen: set[str] = set()
+    for _ in range(4):  # every page of the service list, wrapping round to the first
+        seen |= {code for code in driver.kiosk.catalogue.codes() if driver.has(f"service_{code}")}
+        if not driver.has("services_more"):
+            break
+        driver.tap("services_more")
+    assert "hospital_checkin" not in seen
+    assert {"id_confirmation", "temporary_residence", "judicial_record"} <= seen

@@ -29,7 +29,7 @@ class DoneScreen(Screen):
         if "card_image" in kiosk.extras and not kiosk.demo and kiosk.session.card_present:
             virtual = self.button("demo_remove_card", "card", role="secondary")
             virtual.setObjectName("demo_remove_card")
-            virtual.clicked.connect(kiosk.card_reader.remove)
+            virtual.clicked.connect(kiosk.remove_virtual_card)
             layout.addWidget(virtual)
 
     def voice_key(self) -> str:

@@ -92,7 +92,7 @@ class IdentifyScreen(Screen):
             # `kiosk run` on the emulated reader: a button stands in for the hand placing the virtual card.
             virtual = self.button("demo_insert_card", "card", role="secondary")
             virtual.setObjectName("demo_insert_card")
-            virtual.clicked.connect(lambda: kiosk.card_reader.insert(kiosk.extras["card_image"]))
+            virtual.clicked.connect(kiosk.insert_virtual_card)
             layout.addWidget(virtual)
 
     def _build_key(self, layout: QVBoxLayout) -> None:

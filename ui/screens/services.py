@@ -49,7 +49,10 @@ class ServicesScreen(Screen):
         return "services_title"
 
     def offered(self) -> list[Any]:
-        return [s for s in self.ctx.kiosk.catalogue.services if s.kind != "lookup"]
+        # A ward office has no hospital desk: its kiosk (hospital.enabled = false) must not offer check-in.
+        hospital = self.ctx.kiosk.hospital is not None
+        return [s for s in self.ctx.kiosk.catalogue.services
+                if s.kind != "lookup" and (hospital or s.kind != "hospital")]
 
     def build(self, layout: QVBoxLayout) -> None:
         lang = self.ctx.language

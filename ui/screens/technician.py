@@ -14,9 +14,13 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session_events import SessionState
 from ui.screens.base import Screen
+from ui.screens.reprint import ReprintPanel
 from ui.widgets.buttons import BigButton
 
-TABS = (("devices", "gear"), ("queue", "clock"), ("stats", "chart"), ("config", "document"), ("logs", "search"))
+TABS = (
+    ("devices", "gear"), ("queue", "clock"), ("reprint", "printer"), ("stats", "chart"), ("config", "document"),
+    ("logs", "search"),
+)
 
 
 class TechnicianScreen(Screen):
@@ -97,6 +101,9 @@ class TechnicianScreen(Screen):
     def _build_queue(self, box: QVBoxLayout) -> None:
         for label, value in self.ctx.kiosk.queue_summary():
             box.addWidget(self.text(f"{self.t(label)}: {value}"))
+
+    def _build_reprint(self, box: QVBoxLayout) -> None:
+        box.addWidget(ReprintPanel(self.ctx))
 
     def _build_stats(self, box: QVBoxLayout) -> None:
         box.addWidget(self.text(self.t("stats_title"), "title"))

@@ -123,6 +123,12 @@ def _reprint(args: Any, ctx: CliContext) -> int:
         return _not_printed(ctx, exc, "reprint")
     finally:
         queue.close()
+    # The receipt is in the citizen's hands now: no counter slip for it when the printer next comes back.
+    from datetime import datetime
+
+    from kiosk.printer_recovery import PrinterRecovery
+
+    PrinterRecovery(_printer(config), config, now=datetime.now).forget(args.submission)
     ctx.say("printer.reprinted", submission=args.submission)
     _say_output(ctx, result)
     return EXIT_OK

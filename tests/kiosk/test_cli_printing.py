@@ -65,6 +65,27 @@ def test_reprint_from_the_queue(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert record.submission_id in capsys.readouterr().out
 
 
+def test_a_cli_reprint_cancels_the_counter_slip_waiting_for_that_receipt(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from devices.printer.simulated import PdfFolderPrinter
+    from kiosk.printer_recovery import PrinterRecovery
+
+    config_path = write_config(tmp_path)
+    config = load_config(config_path)
+    config.queue.db_path.parent.mkdir(parents=True, exist_ok=True)
+    queue = SqliteSubmissionQueue(config.queue.db_path, FileKeyProvider(config.queue.key_file))
+    record = queue.enqueue("temporary_residence", {"a": 1}, ReceiptFacts(
+        service_code="temporary_residence", masked_id="********1234", id_last4="1234", received_at=1_795_500_000.0,
+        service_name="Đăng ký tạm trú"), claim=True)
+    queue.close()
+    recovery = PrinterRecovery(PdfFolderPrinter(config.printer.output_dir), config, now=datetime.now)
+    recovery.remember(record.submission_id, service_code="temporary_residence", reason_key="printer.out_of_paper")
+    assert main(["--config", str(config_path), "print", "receipt", "--submission", record.submission_id]) == 0
+    after = PrinterRecovery(PdfFolderPrinter(config.printer.output_dir), config, now=datetime.now)
+    assert after.pending() == []
+
+
 def test_unknown_submission_and_missing_arguments_are_usage_errors(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     config = write_config(tmp_path)

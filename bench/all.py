@@ -21,7 +21,9 @@ BENCHMARKS: dict[str, list[str]] = {
     "card_data": [],
     "face": [],
     "services": [],
+    "journey": [],
     "queue": ["--kills", "300"],
+    "portal_soak": ["--seconds", "60"],  # the full ten minutes: bench/portal_soak.py on its own
     "print": [],
     "kiosk_core": [],
     "ui": [],

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from offline_cache.private_files import open_private_append
+
 AUDIT_FILE_NAME = "audit.jsonl"
 
 # What each field may look like. None of them admits spaces or letters outside ASCII (so no names or
@@ -29,7 +31,11 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "session_hash": re.compile(r"[0-9a-f]{0,64}"),
     "service_code": re.compile(r"[A-Za-z0-9._-]{0,32}"),
     "file_code": re.compile(r"[A-Za-z0-9._/-]{0,64}"),
+    # A queue row's idempotency key: a UUID and nothing else (hex groups, so no name can fit).
+    "submission_id": re.compile(r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?"),
 }
+# Random hex may hold a run of digits by chance; these fields' own patterns already exclude personal data.
+_DIGIT_RUNS_ALLOWED = frozenset({"session_hash", "submission_id"})
 _LONG_DIGIT_RUN = re.compile(r"\d{9,}")
 
 
@@ -48,6 +54,7 @@ class AuditRecord:
     session_hash: str = ""
     service_code: str = ""
     file_code: str = ""
+    submission_id: str = ""
 
     @property
     def at(self) -> str:
@@ -69,17 +76,17 @@ class AuditLog:
         self._lock = threading.Lock()
 
     def record(self, event: str, *, session_hash: str = "", staff_id: str = "", service_code: str = "",
-               file_code: str = "") -> AuditRecord:
+               file_code: str = "", submission_id: str = "") -> AuditRecord:
         entry = AuditRecord(event=event, time=self._now().astimezone(UTC).isoformat(timespec="seconds"),
                             kiosk_id=self._kiosk_id, staff_id=staff_id, session_hash=session_hash,
-                            service_code=service_code, file_code=file_code)
+                            service_code=service_code, file_code=file_code, submission_id=submission_id)
         _check(entry)
-        line = json.dumps(entry.__dict__, ensure_ascii=True, separators=(",", ":")) + "\n"
+        fields = {k: v for k, v in entry.__dict__.items() if v or k != "submission_id"}  # only queue actions have one
+        line = json.dumps(fields, ensure_ascii=True, separators=(",", ":")) + "\n"
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             # O_APPEND: each write lands at the end even if another process appends too; fsync because an audit
-            # trail that loses its last lines in a power cut is no trail.
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+            # trail that loses its last lines in a power cut is no trail. Owner-only, like all of the data folder.
+            fd = open_private_append(self.path)
             try:
                 os.write(fd, line.encode("ascii"))
                 os.fsync(fd)
@@ -105,5 +112,5 @@ def _check(entry: AuditRecord) -> None:
         value: str = getattr(entry, name)
         if not pattern.fullmatch(value):
             raise AuditFieldError(f"audit field {name} is not an ID, code or hash")
-        if _LONG_DIGIT_RUN.search(value) and name != "session_hash":
+        if _LONG_DIGIT_RUN.search(value) and name not in _DIGIT_RUNS_ALLOWED:
             raise AuditFieldError(f"audit field {name} holds a long number")

@@ -1,9 +1,10 @@
 """The composition root: the one place that reads the configuration and chooses what to build.
 
 Each device is picked from an explicit name → builder table (as python-escpos picks a back end): card `pcsc` or
-`emulated`, camera `opencv` or `simulated`, printer `pdf`, `cups` or `escpos`, speech `espeak` or `silent`,
-insurance `simulated` or `gateway`. A builder imports its back end only when chosen, so a kiosk without OpenCV or
-pyscard runs as long as it does not ask for them, and a missing one is reported by name (`DeviceUnavailableError`).
+`emulated`, camera `opencv` or `simulated`, document scanner `simulated`, `opencv` or `sane`, printer `pdf`,
+`cups` or `escpos`, speech `espeak` or `silent`, insurance `simulated` or `gateway`. A builder imports its back
+end only when chosen, so a kiosk without OpenCV or pyscard runs as long as it does not ask for them, and a missing
+one is reported by name (`DeviceUnavailableError`).
 Recorded prompts (`speech.prompts_dir`) sit in front of whichever voice is chosen. The service catalogue is loaded
 with `load_active_catalogue`: a refused folder leaves the last good catalogue in service, and the refusal is kept
 in `Kiosk.catalogue_load` for the technician screen; the holidays calendar is read once, here. The emulated card
@@ -14,9 +15,11 @@ plain bundle of collaborators that the UI receives; nothing else in the kiosk re
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import logging
+import os
 import random
 import time
 from collections.abc import Callable
@@ -30,12 +33,15 @@ from kiosk.i18n import Translator
 from kiosk.operations import Operations
 from kiosk.session import Session
 from kiosk.session_timer import Clock, SystemClock
+from offline_cache.errors import QueueError
+from offline_cache.private_files import private_dir
 
 if TYPE_CHECKING:  # annotations only: back ends and services are imported when the configuration picks them
     from devices.camera.camera import Camera, Frame
     from devices.camera.opencv import OpenCvCamera
     from devices.camera.simulated import SimulatedCamera
     from devices.card.emulator.personalise import CardImage
+    from devices.card.emulator.profile import CardProfile
     from devices.card.interface import CardReader
     from devices.card.pcsc import PcscCardReader
     from devices.card.simulated import SimulatedCardReader
@@ -47,6 +53,10 @@ if TYPE_CHECKING:  # annotations only: back ends and services are imported when 
     from devices.printer.escpos import EscPosPrinter
     from devices.printer.printer import Printer
     from devices.printer.simulated import PdfFolderPrinter
+    from devices.scanner.camera import CameraDocumentScanner
+    from devices.scanner.sane import SaneScanner
+    from devices.scanner.scanner import DocumentScanner
+    from devices.scanner.simulated import SimulatedScanner
     from devices.speech.espeak import EspeakSpeaker
     from devices.speech.recorded import RecordedPromptSpeaker
     from devices.speech.simulated import SilentSpeaker
@@ -55,10 +65,14 @@ if TYPE_CHECKING:  # annotations only: back ends and services are imported when 
     from kiosk.catalogue.holidays import HolidayCalendar
     from kiosk.catalogue.loader import CatalogueLoadResult
     from kiosk.catalogue.model import Catalogue
+    from kiosk.fleet.metrics import KioskMetrics
+    from kiosk.help import HelpDesk
     from kiosk.hospital.checkin import HospitalCheckIn
     from kiosk.hospital.gateway import HttpInsuranceGateway
     from kiosk.hospital.insurance import InsuranceGateway
     from kiosk.hospital.simulated import SimulatedInsuranceGateway
+    from kiosk.journey import Visit
+    from kiosk.payment import PaymentDesk, PaymentOffer
     from kiosk.portal.simulator import RunningSimulator
     from kiosk.speech.guide import VoiceGuide
     from kiosk.staff import StaffAuthenticator
@@ -97,13 +111,61 @@ def _load(setting: str, backend: str, path: str) -> Any:
         raise DeviceUnavailableError(setting, backend, f"{module_name} has no {attribute}") from exc
 
 
+class DataFolderError(DeviceUnavailableError):
+    """The data folder (`kiosk.data_dir`) cannot be created or written: read-only file system, full disk, …
+
+    It is a `DeviceUnavailableError` (storage is a device like the others, and every start-up path already turns
+    those into one clear line); `error` keeps the operating system's error so callers can name the cause.
+    """
+
+    message_key = "common.data_folder_error"
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__("kiosk.data_dir", str(path), error.strerror or str(error))
+        self.path = path
+        self.error = error
+
+
+class QueueUnavailableError(DeviceUnavailableError):
+    """The submission queue cannot be opened (key missing, wrong or exposed; damaged file): the kiosk must not
+    take citizens' files it could not keep. `detail` is the queue's own translated message."""
+
+    message_key = "ui.device_unavailable"
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__("queue.db_path", str(path), detail)
+
+
+# A block, so a disk without room for one more block fails the start, not the first citizen's submission.
+_PROBE_BYTES = 4096
+
+
+def prepare_data_folder(path: Path) -> Path:
+    """Create the data folder if it is missing and prove it takes a synced write; DataFolderError if not."""
+    probe = path / f".write-probe-{os.getpid()}"
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, bytes(_PROBE_BYTES))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise DataFolderError(path, exc) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink(missing_ok=True)
+    return path
+
+
 # ---- device tables -------------------------------------------------------------------------------------------
 def _trust_store(config: KioskConfig) -> TrustStore | None:
     if config.card.trust_store is None:
         return None
     from devices.card.trust_store import TrustStore
 
-    return TrustStore.from_folder(config.card.trust_store)
+    return TrustStore.from_folder(config.card.trust_store, expired_crl=config.card.expired_crl)
 
 
 def _card_pcsc(config: KioskConfig, _demo: DemoSetup) -> CardReader:
@@ -120,11 +182,13 @@ def _card_emulated(config: KioskConfig, demo: DemoSetup) -> CardReader:
     from devices.card.emulator.profile import load_profile, shipped_profiles_folder
     from devices.card.trust_store import TrustStore
 
+    profile_path = config.card.emulator_profile or shipped_profiles_folder() / "demo.toml"
     if demo.card_image is None or demo.card_trust is None:  # tests hand in one card made once (key generation)
         issuer = TestIssuer.generate(dsc_not_before=demo.signer_valid_from())
-        profile_path = config.card.emulator_profile or shipped_profiles_folder() / "demo.toml"
         demo.card_image = personalise(load_profile(profile_path), issuer)
         demo.card_trust = TrustStore.from_certificates([issuer.csca_der])
+    if not demo.card_front_qr:  # the simulated camera shows this card's front, so its QR opens the chip
+        demo.card_front_qr = card_front_qr(load_profile(profile_path))
     return cls(_trust_store(config) or demo.card_trust, prefer_pace=config.card.prefer_pace, today=demo.today)
 
 
@@ -189,6 +253,35 @@ SPEAKERS: dict[str, Builder[Speaker]] = {"espeak": _speech_espeak, "silent": _sp
 INSURANCE: dict[str, Builder[InsuranceGateway]] = {"simulated": _insurance_simulated, "gateway": _insurance_gateway}
 
 
+def _scanner_simulated(config: KioskConfig, demo: DemoSetup) -> DocumentScanner:
+    cls: type[SimulatedScanner] = _load("scanner.backend", "simulated", "devices.scanner.simulated:SimulatedScanner")
+    return cls(dpi=config.scanner.dpi, seed=demo.seed)
+
+
+def _scanner_opencv(config: KioskConfig, _demo: DemoSetup) -> DocumentScanner:
+    """A document camera of its own (not the face camera), opened only while a page is scanned."""
+    cls: type[CameraDocumentScanner] = _load("scanner.backend", "opencv",
+                                             "devices.scanner.camera:CameraDocumentScanner")
+    camera: type[OpenCvCamera] = _load("scanner.backend", "opencv", "devices.camera.opencv:OpenCvCamera")
+    from devices.scanner.quality import QualityLimits
+
+    s = config.scanner
+    return cls(camera(s.camera_device, width=s.camera_width, height=s.camera_height, fps=5),
+               bed_width_mm=s.bed_width_mm, dpi=s.dpi, frames=s.frames,
+               limits=QualityLimits(s.min_sharpness, s.max_glare_fraction, s.min_page_fraction))
+
+
+def _scanner_sane(config: KioskConfig, _demo: DemoSetup) -> DocumentScanner:
+    cls: type[SaneScanner] = _load("scanner.backend", "sane", "devices.scanner.sane:SaneScanner")
+    s = config.scanner
+    return cls(s.sane_device, dpi=s.dpi, page_width_mm=s.page_width_mm, page_height_mm=s.page_height_mm,
+               mode=s.sane_mode, source=s.sane_source, timeout_s=s.timeout_s, options=s.sane_options)
+
+
+SCANNERS: dict[str, Builder[DocumentScanner]] = {
+    "simulated": _scanner_simulated, "opencv": _scanner_opencv, "sane": _scanner_sane}
+
+
 def _pick(table: dict[str, Builder[T]], setting: str, backend: str, config: KioskConfig, demo: DemoSetup) -> T:
     try:
         builder = table[backend]
@@ -209,6 +302,7 @@ class DemoSetup:
     portal_faults: str = ""
     card_image: CardImage | None = None       # the emulated backend's virtual card, for "insert" buttons and tests
     card_trust: TrustStore | None = None      # the trust store holding that card's test CSCA
+    card_front_qr: str = field(default="", repr=False)  # the QR printed on that card's front (camera path)
 
     def wall_clock(self) -> Callable[[], float]:
         """Seconds since the epoch for the submission queue (its stamps, retries and the manager's "today").
@@ -246,6 +340,8 @@ class DemoSetup:
         cv2.ellipse(frame, (cx, height + height // 8), (width // 3, height // 3), 0, 180, 360, (120, 80, 50), -1)
         cv2.ellipse(frame, (cx, cy), (width // 8, height // 5), 0, 0, 360, (150, 180, 215), -1)
         cv2.ellipse(frame, (cx, cy - height // 10), (width // 8 + 6, height // 9), 0, 180, 360, (40, 40, 45), -1)
+        if self.card_front_qr:
+            _draw_card_front(frame, self.card_front_qr)
         return frame
 
 
@@ -276,15 +372,27 @@ class Kiosk(Operations):
     demo: bool = False
     wall_clock: Callable[[], float] = time.time   # seconds since the epoch, as the submission queue stamps them
     extras: dict[str, Any] = field(default_factory=dict)
+    help_desk: HelpDesk | None = None          # "Gọi cán bộ": the back end `[help] backend` names
+    metrics: KioskMetrics | None = None        # served on `fleet.metrics_address` when set
+    payments: PaymentDesk | None = None        # fees at the kiosk (`[payment]`); None: fees are paid at the counter
 
     @property
     def place_name(self) -> str:
         return self.config.kiosk.ward_name
 
+    def pay_for_file(self, file_code: str, id_last4: str) -> PaymentOffer:
+        """Pay a file's fee later, from the status look-up (status 6): the same VietQR offer, or "paid" when it is
+        paid already. Raises a `PaymentError` (with its message key), `PaymentsOffError` on a kiosk without fees."""
+        from kiosk.payment import PaymentsOffError
+
+        if self.payments is None:
+            raise PaymentsOffError("this kiosk takes no fees")
+        return self.payments.pay_for_file(file_code, id_last4)
+
     def close(self) -> None:
         for stop in (getattr(self.submissions, "stop", None), getattr(self.card_reader, "close", None),
                      getattr(self.speaker, "stop", None),
-                     getattr(self.portal_simulator, "stop", None)):
+                     getattr(self.portal_simulator, "stop", None), self.extras.get("stop_metrics")):
             if stop is None:
                 continue
             try:
@@ -298,9 +406,11 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
     demo = demo or DemoSetup()
     clock = clock or SystemClock()
     data_dir = config.kiosk.data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_folder(data_dir)  # a read-only or full disk is named here, before any device or file is opened
+    private_dir(data_dir)  # owner-only (0700), also when an older version left it open
     card = _pick(CARD_READERS, "card.backend", config.card.backend, config, demo)
     camera = _pick(CAMERAS, "camera.backend", config.camera.backend, config, demo)
+    scanner = _pick(SCANNERS, "scanner.backend", config.scanner.backend, config, demo)
     printer = _pick(PRINTERS, "printer.backend", config.printer.backend, config, demo)
     speaker = _with_recorded_prompts(config, _pick(SPEAKERS, "speech.backend", config.speech.backend, config, demo))
     face = _face_verifier(config, demo)
@@ -318,7 +428,7 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
         from kiosk.portal.simulator import start_simulator
 
         simulator = start_simulator(port=0, db=":memory:", faults=demo.portal_faults,
-                                    seed=demo.seed if demo.enabled else None)
+                                    seed=demo.seed if demo.enabled else None, calendar=holidays)
         config = dataclasses.replace(config, portal=dataclasses.replace(config.portal, base_url=simulator.url))
         if demo.now is not None:  # the simulated portal's dates (file codes, due dates) follow the demo's clock
             simulator.advance_clock(demo.now.timestamp() - time.time())
@@ -334,10 +444,17 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
     audit = AuditLog(data_dir, config.kiosk.kiosk_id, now=(lambda: fixed) if fixed is not None else _utc)
     session = Session(config.session, clock=clock, audit=audit, default_language=config.kiosk.default_language)
     wall_clock = demo.wall_clock()
-    submissions = SubmissionService.from_config(config, clock=wall_clock)
-    submissions.start()
     translator = Translator(language=config.kiosk.default_language)
-    loaded = load_active_catalogue(config.catalogue.folder, data_dir)
+    try:
+        submissions = SubmissionService.from_config(config, clock=wall_clock)
+    except QueueError as exc:
+        # A key or queue file problem stops the start with the queue's own message, not a traceback.
+        raise QueueUnavailableError(config.queue.db_path, translator.text(exc.message_key)) from exc
+    submissions.start()
+    from kiosk.updates.store import applied_catalogue
+
+    # A catalogue release applied by a signed update (kiosk/updates/) takes the place of the configured folder.
+    loaded = load_active_catalogue(applied_catalogue(config) or config.catalogue.folder, data_dir)
     if loaded.fallback:
         log.warning("catalogue folder %s refused (%d problem(s)); serving the %s catalogue instead",
                     config.catalogue.folder, len(loaded.refused), loaded.fallback)
@@ -350,15 +467,88 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
         staff=StaffAuthenticator(config.staff, clock=clock, state_dir=data_dir), audit=audit,
         hospital=_hospital(config, demo, now) if config.hospital.enabled else None,
         portal_simulator=simulator, demo=demo.enabled, wall_clock=wall_clock,
+        payments=_payments(config, submissions, demo_account=simulator is not None),
     )
     if demo.card_image is not None:
         kiosk.extras["card_image"] = demo.card_image
     from devices.qr.zxing import ZxingQrScanner
 
     kiosk.extras["qr"] = ZxingQrScanner()
+    kiosk.extras["scanner"] = scanner  # paper documents (kiosk.documents.DocumentCapture drives it)
     session.register_collaborator(face)
     kiosk.guide.attach(session)
+    _attach_fleet(kiosk)
     return kiosk
+
+
+def _attach_fleet(kiosk: Kiosk) -> None:
+    """The help desk `[help] backend` names and, when `fleet.metrics_address` is set, the metrics endpoint."""
+    from kiosk.fleet.metrics import KioskLabels
+    from kiosk.help import HelpDeskParts, build_help_desk
+    from kiosk.receipts import print_help_slip
+
+    config = kiosk.config
+    desks: list[HelpDesk] = []
+    if config.fleet.metrics_address:
+        from kiosk.fleet.instrument import instrument, serve
+
+        kiosk.metrics = instrument(kiosk, help_waiting_s=lambda: desks[0].waiting_s() if desks else 0.0)
+        kiosk.extras["stop_metrics"] = serve(kiosk.metrics, config.fleet.metrics_address)
+        from kiosk.updates.metrics import report_releases
+
+        report_releases(kiosk.metrics, config)  # kiosk_update_release{kind}: the signed releases in service
+
+    def slip(reason: str) -> object:
+        return print_help_slip(kiosk, f"help.reason_{reason}", kiosk.session.language)
+
+    desks.append(build_help_desk(config, HelpDeskParts(labels=KioskLabels.from_config(config), print_slip=slip,
+                                                       metrics=kiosk.metrics)))
+    kiosk.help_desk = desks[0]
+
+
+def card_front_qr(profile: CardProfile) -> str:
+    """The text of the QR code printed on a CCCD's front: id|old id|name|ddmmyyyy birth|sex|address|ddmmyyyy issue
+    (the layout devices.card.access_keys.from_qr reads)."""
+    p = profile.person
+    sex = "Nữ" if p.sex == "F" else "Nam"
+    return "|".join((p.id_number, p.old_id_number, p.full_name, p.date_of_birth.strftime("%d%m%Y"), sex,
+                     p.place_of_residence, p.date_of_issue.strftime("%d%m%Y")))
+
+
+def _draw_card_front(frame: Frame, text: str) -> None:
+    """The card lying on the pad in the camera's view: a pale card in the lower right with its QR code."""
+    import cv2
+    import numpy as np
+    import zxingcpp
+
+    code = np.array(zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode).to_image(scale=3))
+    h, w = code.shape[:2]
+    height, width = frame.shape[:2]
+    top, left = height - h - 16, width - w - 16
+    if top < 0 or left < 0:
+        return
+    cv2.rectangle(frame, (left - 12, top - 12), (width - 4, height - 4), (235, 240, 245), -1)
+    frame[top:top + h, left:left + w] = cv2.cvtColor(code, cv2.COLOR_GRAY2BGR) if code.ndim == 2 else code
+
+
+def build_visit(kiosk: Kiosk) -> Visit:
+    """The journey core for one kiosk: a `Visit` over the kiosk's session and devices (kiosk.journey)."""
+    from devices.qr.scanner import QrScanner
+    from kiosk.journey import JourneyParts, Visit
+    from kiosk.printer_recovery import recovery_for
+
+    scanner = kiosk.extras.get("qr")
+    if not isinstance(scanner, QrScanner):
+        from devices.qr.zxing import ZxingQrScanner
+
+        scanner = ZxingQrScanner()
+    parts = JourneyParts(
+        config=kiosk.config, session=kiosk.session, catalogue=kiosk.catalogue, translator=kiosk.translator,
+        now=kiosk.now, card_reader=kiosk.card_reader, camera=kiosk.camera, qr_scanner=scanner,
+        face_verifier=kiosk.face_verifier, printer=kiosk.printer, submissions=kiosk.submissions,
+        hospital=kiosk.hospital, holidays=kiosk.holidays, recovery=recovery_for(kiosk),
+        snapshot_jpeg=kiosk.camera_snapshot_jpeg, staff=kiosk.staff)
+    return Visit(parts)
 
 
 def _with_recorded_prompts(config: KioskConfig, speaker: Speaker) -> Speaker:
@@ -385,6 +575,31 @@ def _face_verifier(config: KioskConfig, demo: DemoSetup) -> FaceVerifier:
     dlib: type[DlibFaceVerifier] = _load("camera.backend", config.camera.backend,
                                          "devices.face.dlib_verifier:DlibFaceVerifier")
     return dlib.from_settings(f)
+
+
+DEMO_ACCOUNT = ("970403", "0000000000000", "TAI KHOAN DEMO")  # shown only beside the portal simulator
+
+
+def _payments(config: KioskConfig, submissions: SubmissionService, *, demo_account: bool) -> PaymentDesk | None:
+    """The payment desk `[payment]` asks for, confirming through the kiosk's portal client; None when fees are
+    paid at the counter (backend "off", or no agency account outside a demo)."""
+    from kiosk.payment import AgencyAccount, PaymentDesk, VietQrPayment
+    from kiosk.payment.portal import PortalConfirmations
+
+    settings = config.payment
+    if settings.backend == "off":
+        return None
+    if settings.bank_bin and settings.account_number:
+        account = AgencyAccount(settings.bank_bin, settings.account_number, settings.account_name)
+    elif demo_account:
+        account = AgencyAccount(*DEMO_ACCOUNT)
+    else:
+        log.warning("payment.bank_bin and payment.account_number are not set: fees are paid at the counter")
+        return None
+    # A poll runs while the citizen watches the screen: a slow portal costs one short wait, not the full deadline.
+    timeout = (config.portal.connect_timeout_s, min(config.portal.read_timeout_s, 5.0))
+    return PaymentDesk(VietQrPayment(account, PortalConfirmations(submissions.client, timeout)),
+                       poll_interval_s=settings.poll_interval_s, wait_s=settings.wait_s)
 
 
 def _hospital(config: KioskConfig, demo: DemoSetup, now: Callable[[], datetime]) -> HospitalCheckIn:

@@ -21,7 +21,7 @@ SECRET_WORDS = ("pin", "key", "secret", "password", "token", "cert", "operator")
 def run_check(kiosk: Operations, name: str) -> tuple[bool, str]:
     checks: dict[str, Callable[[Operations], tuple[bool, str]]] = {
         "reader": _reader, "camera": _camera, "printer": _printer, "portal": _portal, "speech": _speech,
-        "catalogue": _catalogue}
+        "catalogue": _catalogue, "scanner": _scanner}
     return checks[name](kiosk)
 
 
@@ -47,6 +47,17 @@ def _camera(kiosk: Operations) -> tuple[bool, str]:
     return frames > 0, f"{camera.width}x{camera.height}, {frames} frames, {fps:.0f} fps"
 
 
+def _scanner(kiosk: Operations) -> tuple[bool, str]:
+    """The document scanner's own device test (opens it, scans nothing a citizen placed)."""
+    from devices.scanner.scanner import DocumentScanner
+
+    scanner = kiosk.extras.get("scanner")
+    if not isinstance(scanner, DocumentScanner):
+        return False, "no document scanner configured"
+    health = scanner.check()
+    return health.ok, health.detail
+
+
 def _printer(kiosk: Operations) -> tuple[bool, str]:
     from kiosk.receipts import print_help_slip
 
@@ -56,16 +67,21 @@ def _printer(kiosk: Operations) -> tuple[bool, str]:
 
 
 def _portal(kiosk: Operations) -> tuple[bool, str]:
-    import requests
+    """Through the kiosk's own portal client: same TLS settings, deadline, size cap, and no redirect followed."""
+    from kiosk.portal.client import PortalClient
+    from kiosk.portal.errors import PortalError
 
     base = kiosk.config.portal.base_url.rstrip("/")
+    client = PortalClient.from_config(kiosk.config)
     started = time.monotonic()
     try:
-        answer = requests.get(f"{base}/v1/health", timeout=(kiosk.config.portal.connect_timeout_s, 5.0))
-    except requests.RequestException as exc:
-        return False, f"{base}: {type(exc).__name__}"
+        client.health(timeout=(kiosk.config.portal.connect_timeout_s, 5.0))
+    except PortalError as exc:
+        return False, f"{base}: {exc.reason_code}: {exc}"
+    finally:
+        client.close()
     ms = (time.monotonic() - started) * 1000
-    return answer.status_code == 200, f"{base}: HTTP {answer.status_code} in {ms:.0f} ms"
+    return True, f"{base}: HTTP 200 in {ms:.0f} ms"
 
 
 def _speech(kiosk: Operations) -> tuple[bool, str]:
@@ -76,7 +92,17 @@ def _speech(kiosk: Operations) -> tuple[bool, str]:
 def _catalogue(kiosk: Operations) -> tuple[bool, str]:
     lines = catalogue_lines(kiosk, "vi")
     healthy = not (kiosk.catalogue_load and kiosk.catalogue_load.fallback) and not kiosk.holidays_refused
-    return healthy, "\n".join(lines)
+    return healthy and not holidays_warning(kiosk, "vi"), "\n".join(lines)
+
+
+def holidays_warning(kiosk: Operations, language: str) -> str:
+    """A warning when the holiday calendar does not cover the next 12 months (a year no holidays file has
+    checked against the government's announcements), else an empty string."""
+    calendar = kiosk.holidays
+    missing = calendar.uncovered_years(kiosk.now().date()) if calendar is not None else ()
+    if not missing:
+        return ""
+    return kiosk.translate("services.holidays_not_covered", language, years=", ".join(map(str, missing)))
 
 
 def catalogue_lines(kiosk: Operations, language: str) -> list[str]:
@@ -85,6 +111,9 @@ def catalogue_lines(kiosk: Operations, language: str) -> list[str]:
     catalogue = kiosk.catalogue
     lines = [f"catalogue.in_use = {catalogue.folder} ({len(catalogue.codes())} services)"]
     refused_holidays = kiosk.holidays_refused
+    uncovered = holidays_warning(kiosk, language)
+    if uncovered:
+        lines.insert(0, uncovered)
     if refused_holidays:
         lines.insert(0, kiosk.translate("services.holidays_refused", language, detail=refused_holidays))
     loaded = kiosk.catalogue_load
@@ -100,15 +129,29 @@ def catalogue_lines(kiosk: Operations, language: str) -> list[str]:
 
 
 def queue_summary(kiosk: Operations) -> list[tuple[str, str]]:
+    """Counts for the technician's queue tab, then one `queue_warning` line (already translated) per thing staff
+    must know about the queue file: it vanished, shrank, lost its WAL, or was set aside with N of M rows saved."""
+    from offline_cache.records import SubmissionState
+
     progress = kiosk.submissions.progress()
-    return [
+    queue = kiosk.submissions.queue
+    lines = [
         ("queue_waiting", str(progress.waiting)),
         ("queue_sending", str(progress.sending)),
         ("queue_accepted", str(progress.accepted)),
         ("queue_rejected", str(progress.rejected)),
-        ("queue_portal", kiosk.translate("ui.queue_portal_up" if progress.portal_reachable
-                                         else "ui.queue_portal_down", "vi")),
+        ("queue_damaged", str(queue.counts()[SubmissionState.DAMAGED])),
+        ("queue_portal", kiosk.translate(_portal_state_key(progress), "vi")),
     ]
+    lines += [("queue_warning", kiosk.translate(i.message_key, "vi", **i.message_params)) for i in queue.incidents()]
+    return lines
+
+
+def _portal_state_key(progress: Any) -> str:
+    """Up, down (waiting to retry), or a set-up fault a technician must fix (wrong address, proxy, credentials)."""
+    if progress.portal_reachable:
+        return "ui.queue_portal_up"
+    return "ui.queue_portal_misconfigured" if getattr(progress, "operational_fault", None) else "ui.queue_portal_down"
 
 
 def statistics(kiosk: Operations, language: str) -> list[tuple[str, str]]:

@@ -208,7 +208,8 @@ class Operations:
         identity = form.identity()
         last4 = identity.id_last4 if identity is not None else ""
         return self.submissions.submit(form.service.code, form.payload(), self._attachments(form), last4,
-                                       service_name=form.service.name.get("vi"), submission_id=submission_id)
+                                       service_name=form.service.name.get("vi"), submission_id=submission_id,
+                                       estimated_due=form.appointment_date())
 
     def _attachments(self, form: Any) -> Sequence[Any]:
         from offline_cache import Attachment
@@ -247,6 +248,24 @@ class Operations:
 
     def can_withdraw(self, file_code: str, status: int | None) -> bool:
         return status in (1, 2, 4, 5)
+
+    # ---- status look-up and withdrawal -----------------------------------------------------------------------
+    def look_up_file(self, code: str, id_last4: str) -> Any:
+        """A `StatusOutcome` for the portal's file code, or for the local reference a receipt carries while the
+        file still waits on this kiosk (kind "waiting")."""
+        return self.submissions.lookup_status(code, id_last4)
+
+    def can_withdraw_outcome(self, outcome: Any) -> bool:
+        """Offer "withdraw" for a file still waiting here, or one the portal says is early enough."""
+        if outcome.kind == "waiting":
+            return True
+        return bool(outcome.kind == "found" and self.can_withdraw("", outcome.status))
+
+    def withdraw_file(self, code: str, id_last4: str) -> Any:
+        """Withdraw what the citizen looked up (a `WithdrawOutcome`). A file still on this kiosk is cancelled only
+        if it never left; one whose send went unanswered is withdrawn at the portal after asking it, or recorded
+        and finished when the portal answers. The outcome's message says which."""
+        return self.submissions.withdraw(file_code=code, id_last4=id_last4)
 
     # ---- printing and help -----------------------------------------------------------------------------------
     def print_receipt(self, form: Any, outcome: Any, language: str) -> Any:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -25,6 +24,7 @@ from devices.printer import Printer, PrinterError, PrinterStatus, PrintResult
 from kiosk.config import KioskConfig
 from kiosk.i18n import Translator
 from kiosk.receipts import issuer_for, print_document, render_for_config
+from offline_cache.private_files import write_private
 from printing import HelpSlipData
 
 log = logging.getLogger(__name__)
@@ -160,11 +160,8 @@ class PrinterRecovery:
     def _save(self) -> None:
         """Write to a temporary name and rename, so a power cut leaves the old list or the new one, never half."""
         body = json.dumps({"pending": [asdict(e) for e in self._pending.values()]}, ensure_ascii=False, indent=1)
-        partial = self._path.with_suffix(".json.part")
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_text(body, encoding="utf-8")
-            os.replace(partial, self._path)
+            write_private(self._path, body.encode("utf-8"))  # owner-only: it names services and file codes
         except OSError:
             log.warning("could not save pending help slips; they stay in memory until the kiosk stops")
 

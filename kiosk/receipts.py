@@ -14,8 +14,11 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from devices.printer import Printer, PrinterError, PrintJob, PrintResult
+from kiosk.catalogue.holidays import HolidayCalendar, load_active_holidays
 from kiosk.config import KioskConfig
+from kiosk.i18n import Translator
 from offline_cache import ReceiptFacts, SubmissionRecord
+from offline_cache.errors import DamagedValueError
 from printing import (
     HelpSlipData,
     Issuer,
@@ -27,7 +30,7 @@ from printing import (
     render_queue_ticket,
     render_receipt,
 )
-from printing.documents import DeliveryChannel
+from printing.documents import DeliveryChannel, ReceiptPayment
 from printing.labels import Language
 
 log = logging.getLogger(__name__)
@@ -73,21 +76,66 @@ def receipt_from_facts(config: KioskConfig, facts: ReceiptFacts, *, submission_i
                        due_at: str | None, applicant_name: str = "", service: Any = None,
                        documents: Iterable[ReceivedDocument] = (), delivery: str = "counter",
                        language: Language = "vi", received_at: datetime | None = None,
-                       estimated_appointment: date | None = None) -> ReceiptData:
+                       estimated_appointment: date | None = None,
+                       calendar: HolidayCalendar | None = None,
+                       payment: ReceiptPayment | None = None) -> ReceiptData:
     """One receipt from what the queue keeps; `service` (a catalogue ServiceSpec) adds names and processing time.
 
     Without a portal file code yet, the queue's submission ID is printed as a temporary reference.
+
+    The appointment is the portal's date when it gave one, and the processing time printed beside it is then the
+    portal's: the working days from the day of receipt to that date on the kiosk's `calendar` (default: the
+    configured one), so the two never disagree even when the portal's date differs from the catalogue's time.
+    Only the kiosk's own estimate is printed with the catalogue's processing time.
     """
     name = facts.service_name or (service.name.vi if service is not None else facts.service_code)
     procedure_code = service.main.procedure_code if service is not None else facts.service_code
+    received = received_at or local_time(facts.received_at)
+    portal_due = parse_due(due_at)
+    processing_days: int | None = service.processing_working_days if service is not None else None
+    if portal_due is not None:
+        days = calendar or load_active_holidays(config.catalogue.holidays_file).calendar
+        due_day = portal_due.date() if isinstance(portal_due, datetime) else portal_due
+        processing_days = days.working_days_between(received.date(), due_day)
     return ReceiptData(
         issuer=issuer_for(config), file_code=file_code or submission_id, procedure_code=procedure_code,
         procedure_name=name, applicant_name=applicant_name or str(getattr(facts, "applicant_name", "") or ""),
-        id_number=facts.masked_id, received_at=received_at or local_time(facts.received_at),
-        appointment_at=parse_due(due_at) or estimated_appointment,
-        processing_days=service.processing_working_days if service is not None else None,
+        id_number=facts.masked_id, received_at=received,
+        appointment_at=portal_due or estimated_appointment,
+        processing_days=processing_days,
         documents=tuple(documents), delivery=_DELIVERY.get(delivery, "counter"),
-        pending_upload=file_code is None, language=language)
+        pending_upload=file_code is None, language=language, payment=payment)
+
+
+def due_note(outcome: Any, language: str) -> str:
+    """For the receipt screen: when the portal's date differs from the estimate on the review screen, one
+    sentence saying so with both dates (the portal's is the one printed); otherwise an empty string."""
+    if not getattr(outcome, "due_differs_from_estimate", False):
+        return ""
+    lang: Language = "en" if language == "en" else "vi"
+    due, estimate = parse_due(outcome.due_at), date.fromisoformat(outcome.estimated_due)
+    due_day = due.date() if isinstance(due, datetime) else due
+    assert due_day is not None  # due_differs_from_estimate is only true with a readable portal date
+    return Translator(language=lang).text("queue.due_differs", due=due_day.strftime("%d/%m/%Y"),
+                                          estimate=estimate.strftime("%d/%m/%Y"))
+
+
+def receipt_payment(offer: Any = None, *, fee_vnd: int = 0) -> ReceiptPayment | None:
+    """The fee section of a receipt from a `kiosk.payment.PaymentOffer` (paid, or awaited with its VietQR to pay
+    later); without an offer (the file still waits on this kiosk for its file code), a fee of `fee_vnd` awaited at
+    the status look-up. None when there is nothing to pay."""
+    if offer is None:
+        return ReceiptPayment(fee_vnd, "vietqr", "", "awaiting") if fee_vnd > 0 else None
+    if offer.state == "not_required" or offer.amount_vnd <= 0:
+        return None
+    if offer.state == "paid":
+        return ReceiptPayment(offer.amount_vnd, "vietqr", offer.reference, "paid", paid_at=parse_paid(offer.paid_at))
+    return ReceiptPayment(offer.amount_vnd, "vietqr", offer.reference, "awaiting", qr_payload=offer.qr_payload)
+
+
+def parse_paid(paid_at: str | None) -> datetime | None:
+    found = parse_due(paid_at)
+    return found if isinstance(found, datetime) else None
 
 
 def render_for_config(config: KioskConfig, data: ReceiptData | QueueTicketData | HelpSlipData) -> RenderedDocument:
@@ -106,13 +154,18 @@ def print_document(printer: Printer, document: RenderedDocument) -> PrintResult:
 
 
 def reprint(printer: Printer, config: KioskConfig, records: RecordSource, submission_id: str, *,
-            catalogue: Any = None, language: Language = "vi") -> PrintResult:
-    """Print a submission's receipt again from its queue record (raises the queue's SubmissionNotFoundError)."""
+            catalogue: Any = None, language: Language = "vi", calendar: HolidayCalendar | None = None) -> PrintResult:
+    """Print a submission's receipt again from its queue record (raises the queue's SubmissionNotFoundError, and
+    DamagedValueError when the record's receipt facts cannot be read)."""
     record = records.get(submission_id)
+    if "receipt" in record.unreadable:
+        # The stored receipt facts are damaged: printing the stand-in would hand out a receipt with wrong facts.
+        raise DamagedValueError("receipt")
     service = _service(catalogue, record.service_code)
     data = receipt_from_facts(config, record.receipt, submission_id=record.submission_id,
                               file_code=record.file_code, due_at=record.due_at or record.receipt.due_at,
-                              service=service, delivery=_default_delivery(service), language=language)
+                              service=service, delivery=_default_delivery(service), language=language,
+                              calendar=calendar)
     return print_document(printer, render_for_config(config, data))
 
 
@@ -140,7 +193,7 @@ def reprint_at_kiosk(kiosk: Any, submission_id: str, language: str = "vi", *,
     recovery = recovery_for(kiosk)
     try:
         result = reprint(kiosk.printer, kiosk.config, records, submission_id, catalogue=kiosk.catalogue,
-                         language=lang)
+                         language=lang, calendar=getattr(kiosk, "holidays", None))
     except PrinterError as exc:
         if recovery is not None and remember_failure:
             record = records.get(submission_id)
@@ -219,7 +272,8 @@ def _print_receipt_or_ticket(kiosk: Any, form: Any, outcome: Any, language: str)
         config, outcome.receipt, submission_id=outcome.submission_id, file_code=outcome.file_code,
         due_at=outcome.due_at, applicant_name=identity.full_name if identity is not None else "", service=service,
         documents=_documents(form), delivery=delivery, language=lang, received_at=kiosk.now(),
-        estimated_appointment=form.appointment_date() if form is not None and outcome.file_code is None else None)
+        estimated_appointment=form.appointment_date() if form is not None and outcome.file_code is None else None,
+        calendar=getattr(kiosk, "holidays", None))
     return print_document(kiosk.printer, render_for_config(config, data))
 
 

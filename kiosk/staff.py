@@ -29,6 +29,7 @@ from typing import Literal
 from kiosk.config import StaffConfig
 from kiosk.session_events import Helper
 from kiosk.session_timer import Clock, SystemClock
+from offline_cache.private_files import write_private
 
 ALGORITHM = "pbkdf2_sha256"
 DEFAULT_ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
@@ -243,10 +244,7 @@ class StaffAuthenticator:
         data = {realm: {"failures": a.failures, "locked_until": now_wall + max(0.0, a.locked_until - now_mono)
                         if a.locked_until > now_mono else 0.0}
                 for realm, a in self._attempts.items()}
-        self._state_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._state_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        tmp.replace(self._state_file)
+        write_private(self._state_file, json.dumps(data).encode())
 
     def _load(self) -> None:
         if self._state_file is None or not self._state_file.exists():

@@ -27,12 +27,13 @@ from offline_cache.records import (
     SubmissionRecord,
     SubmissionState,
 )
-from offline_cache.sync import CircuitBreaker, RateLimiter, Sender, SyncPolicy, SyncProgress, SyncWorker
+from offline_cache.sync import CircuitBreaker, RateLimiter, Sender, SyncPolicy, SyncProgress, SyncWorker, Withdrawer
 
 __all__ = [
     "Attachment", "CircuitBreaker", "Deferred", "Delivered", "FieldProblem", "FileKeyProvider", "KeyProvider",
     "NewSubmission", "OutgoingSubmission", "PayloadCipher", "QueueCorruptedError", "QueueError", "QueueKeyError",
     "QueueStorageFullError", "RateLimiter", "ReceiptFacts", "Refused", "SendResult", "Sender",
     "SqliteSubmissionQueue", "StaticKeyProvider", "SubmissionNotFoundError", "SubmissionNotWithdrawableError",
-    "SubmissionRecord", "SubmissionState", "SyncPolicy", "SyncProgress", "SyncWorker", "new_submission_id",
+    "SubmissionRecord", "SubmissionState", "SyncPolicy", "SyncProgress", "SyncWorker", "Withdrawer",
+    "new_submission_id",
 ]

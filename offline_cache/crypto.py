@@ -8,15 +8,28 @@ SP 800-38D §8.3 is far away.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import logging
 import os
+import secrets
 from pathlib import Path
 from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from offline_cache.errors import QueueKeyError
+from offline_cache.errors import (
+    DamagedValueError,
+    QueueKeyExposedError,
+    QueueKeyMissingError,
+    QueueKeyUnreadableError,
+    QueueKeyWrongSizeError,
+    QueueStorageFullError,
+)
+
+log = logging.getLogger(__name__)
 
 _VERSION = 1
 _NONCE_BYTES = 12
@@ -32,35 +45,89 @@ class KeyProvider(Protocol):
 
 
 class FileKeyProvider:
-    """A raw 32-byte key in a file created with mode 0600 on first run."""
+    """A raw 32-byte key in a file readable by the kiosk's user only (mode 0600).
+
+    The first key is written to a temporary file, fsynced, then linked into place, so a full disk or a kill
+    never leaves a short key under the real name; a group- or world-readable key is narrowed to 0600 and
+    logged (the file's contents are never logged).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
-    def load_key(self) -> bytes:
+    def load_key(self, *, may_create: bool = True) -> bytes:
+        """The key; a missing (or empty) file gets a fresh key only when `may_create` (nothing sealed yet)."""
+        try:
+            mode = self.path.stat().st_mode
+        except FileNotFoundError:
+            if not may_create:
+                raise QueueKeyMissingError(f"key file {self.path} is missing") from None
+            return self._create()
+        except OSError as exc:
+            raise QueueKeyUnreadableError(f"cannot read key file: {exc.strerror}") from exc
+        self._make_private(mode)
         try:
             key = self.path.read_bytes()
-        except FileNotFoundError:
-            key = self._create()
         except OSError as exc:
-            raise QueueKeyError(f"cannot read key file: {exc.strerror}") from exc
+            raise QueueKeyUnreadableError(f"cannot read key file: {exc.strerror}") from exc
+        if not key and may_create:
+            # Left by an interrupted first start of an older version; no value was ever sealed with it.
+            log.warning("key file %s is empty and no queue uses it yet; writing a new key", self.path)
+            return self._create(replace=True)
         if len(key) != KEY_BYTES:
-            raise QueueKeyError(f"key file holds {len(key)} bytes, expected {KEY_BYTES}")
+            raise QueueKeyWrongSizeError(f"key file holds {len(key)} bytes, expected {KEY_BYTES}")
         return key
 
-    def _create(self) -> bytes:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def _make_private(self, mode: int) -> None:
+        if not mode & 0o077:
+            return
+        try:
+            self.path.chmod(0o600)
+        except OSError as exc:
+            raise QueueKeyExposedError(f"key file {self.path} has mode {mode & 0o777:04o}") from exc
+        log.warning("key file %s was readable by other users (mode %04o); changed it to 0600",
+                    self.path, mode & 0o777)
+
+    def _create(self, *, replace: bool = False) -> bytes:
+        folder = self.path.parent
         key = AESGCM.generate_key(bit_length=KEY_BYTES * 8)
+        tmp = folder / f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first: use theirs
-            return self.path.read_bytes()
-        try:
-            os.write(fd, key)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                view = memoryview(key)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            if replace:
+                os.replace(tmp, self.path)
+            else:
+                try:
+                    os.link(tmp, self.path)  # fails if another process put its key there first
+                except FileExistsError:
+                    return self.load_key(may_create=False)  # theirs, complete by the same construction
+                finally:
+                    tmp.unlink(missing_ok=True)
+            _fsync_folder(folder)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise QueueStorageFullError(f"cannot write key file: {exc.strerror}") from exc
+            raise QueueKeyUnreadableError(f"cannot write key file: {exc.strerror}") from exc
         return key
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename or link in `folder` durable (POSIX: the directory entry is data of the directory)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class StaticKeyProvider:
@@ -68,7 +135,7 @@ class StaticKeyProvider:
 
     def __init__(self, key: bytes) -> None:
         if len(key) != KEY_BYTES:
-            raise QueueKeyError(f"key must be {KEY_BYTES} bytes")
+            raise QueueKeyWrongSizeError(f"key must be {KEY_BYTES} bytes")
         self._key = key
 
     def load_key(self) -> bytes:
@@ -88,13 +155,15 @@ class PayloadCipher:
         return bytes([_VERSION]) + nonce + self._aead.encrypt(nonce, plaintext, _aad(row, purpose))
 
     def open(self, blob: bytes, *, row: str, purpose: str) -> bytes:
-        if len(blob) < 1 + _NONCE_BYTES + 16 or blob[0] != _VERSION:
-            raise QueueKeyError("sealed value has an unknown format")
+        """The plaintext; `DamagedValueError` when the value is not one this key sealed for this row and purpose
+        (the queue checks the key's fingerprint at start, so by then this means damage, not a wrong key)."""
+        if not isinstance(blob, bytes) or len(blob) < 1 + _NONCE_BYTES + 16 or blob[0] != _VERSION:
+            raise DamagedValueError("sealed value has an unknown format")
         nonce = blob[1 : 1 + _NONCE_BYTES]
         try:
             return self._aead.decrypt(nonce, blob[1 + _NONCE_BYTES :], _aad(row, purpose))
         except InvalidTag as exc:
-            raise QueueKeyError("sealed value does not open with this key") from exc
+            raise DamagedValueError("sealed value does not open with this key") from exc
 
 
 def _aad(row: str, purpose: str) -> bytes:

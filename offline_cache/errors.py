@@ -31,6 +31,42 @@ class QueueKeyError(QueueError):
     message_key = "queue.key_problem"
 
 
+class QueueKeyMissingError(QueueKeyError):
+    """The key file is gone although the queue was written with a key: a new one would open nothing."""
+
+    message_key = "queue.key_missing"
+
+
+class QueueKeyWrongSizeError(QueueKeyError):
+    """The key file does not hold exactly 32 bytes (cut short, or not a key file at all)."""
+
+    message_key = "queue.key_wrong_size"
+
+
+class QueueWrongKeyError(QueueKeyError):
+    """The key file holds a key, but not the one this queue was written with."""
+
+    message_key = "queue.key_wrong"
+
+
+class QueueKeyUnreadableError(QueueKeyError):
+    """The key file exists but cannot be read or made private (permissions, owner, I/O error)."""
+
+    message_key = "queue.key_unreadable"
+
+
+class QueueKeyExposedError(QueueKeyError):
+    """The key file is readable by other users and its mode could not be narrowed to 0600."""
+
+    message_key = "queue.key_exposed"
+
+
+class DamagedValueError(QueueError):
+    """One sealed value does not open with the right key: that row is damaged, the key and the file are fine."""
+
+    message_key = "queue.damaged_row"
+
+
 class SubmissionNotFoundError(QueueError):
     """No submission with this id on this kiosk."""
 

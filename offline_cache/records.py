@@ -22,6 +22,10 @@ class SubmissionState(enum.StrEnum):
     ACCEPTED = "accepted"  # the portal answered with a file code
     REJECTED = "rejected"  # the portal refused it (field errors); sending again would not help
     WITHDRAWN = "withdrawn"  # the citizen cancelled it before it was ever sent
+    DAMAGED = "damaged"  # a sealed part no longer opens (damaged storage): set aside for staff, never sent
+    # The citizen withdrew it after a send whose answer never came: the portal may hold it. Never sent again; the
+    # kiosk asks the portal (by idempotency key) and withdraws it there, or settles it as never sent.
+    WITHDRAWING = "withdrawing"
 
     @property
     def is_final(self) -> bool:
@@ -87,6 +91,9 @@ class SubmissionRecord:
     payload_cleared: bool
     receipt: ReceiptFacts
     problems: tuple[FieldProblem, ...] = ()
+    # Parts of the stored row that could not be read ("receipt", "problems", "state", "times"); the receipt is
+    # then a stand-in without the masked ID, and staff see the row as damaged.
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,9 @@ class Deferred:
 
     reason_code: str
     retry_after_s: float | None = None
+    # A fault of the kiosk's own set-up (wrong portal address, a proxy's 404, refused credentials, a redirect),
+    # not of the portal's load: the worker stops sending at once instead of after several failures.
+    operational: bool = False
 
 
 SendResult = Delivered | Refused | Deferred

@@ -3,7 +3,12 @@
 Back-off is exponential with "equal jitter" (half fixed, half random) so a room of kiosks that lost the portal
 together do not come back in lock-step; a `Retry-After` from the portal is honoured as a floor. After
 `breaker_failures` consecutive failures the breaker opens: nothing is sent until `breaker_probe_s` has passed,
-then one submission is tried as a probe, and on success every waiting row is made due at once.
+then one submission is tried as a probe, and on success every waiting row is made due at once. A fault of the
+kiosk's own set-up (a `Deferred` marked `operational`: wrong portal address, refused credentials) opens it at
+once, since every other file would meet the same answer; progress then names that fault for staff.
+Withdrawals recorded while the portal could not be asked (rows in `withdrawing`) go first in each round the
+breaker allows, through the kiosk's `Withdrawer`, each backing off on its own; those rows are never sent as new
+applications.
 """
 
 from __future__ import annotations
@@ -29,6 +34,14 @@ class Sender(Protocol):
     """Delivers one submission to the portal. Must not raise for portal trouble: return `Deferred` instead."""
 
     def send(self, item: OutgoingSubmission) -> SendResult: ...
+
+
+class Withdrawer(Protocol):
+    """Finishes a withdrawal recorded while the portal could not be asked (a `withdrawing` row): asks the portal,
+    withdraws the file there or settles it as never sent. True once settled; False (portal unreachable) to try
+    again later. Must not raise for portal trouble."""
+
+    def finish_withdrawal(self, submission_id: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,8 @@ class SyncProgress:
     last_success_at: float | None
     last_error: str | None
     next_attempt_at: float | None
+    # The reason code of a set-up fault (portal address, proxy or credentials wrong) while it lasts, else None.
+    operational_fault: str | None = None
 
     @property
     def breaker_open(self) -> bool:
@@ -114,6 +129,11 @@ class CircuitBreaker:
         if self._opened_at is not None or self._failures >= self._limit:
             self._opened_at = self._clock()
 
+    def trip(self) -> None:
+        """Open now, whatever the count: the failure will repeat for every send until someone fixes it."""
+        self._failures = max(self._failures + 1, self._limit)
+        self._opened_at = self._clock()
+
 
 class RateLimiter:
     """A token bucket: at most `rate` sends per second, short bursts up to one second's worth."""
@@ -141,9 +161,12 @@ class SyncWorker:
 
     def __init__(self, queue: SqliteSubmissionQueue, sender: Sender, policy: SyncPolicy | None = None, *,
                  clock: Callable[[], float] = time.time, rng: random.Random | None = None,
-                 on_progress: Callable[[SyncProgress], None] | None = None) -> None:
+                 on_progress: Callable[[SyncProgress], None] | None = None,
+                 withdrawer: Withdrawer | None = None) -> None:
         self.queue = queue
         self.sender = sender
+        self.withdrawer = withdrawer
+        self._withdraw_failures = 0
         self.policy = policy or SyncPolicy()
         self._clock = clock
         self._rng = rng or random.Random()
@@ -156,6 +179,7 @@ class SyncWorker:
         self._last_attempt: float | None = None
         self._last_success: float | None = None
         self._last_error: str | None = None
+        self._operational_fault: str | None = None
         self._last_purge: float | None = None
         self._pool: ThreadPoolExecutor | None = None
 
@@ -239,6 +263,7 @@ class SyncWorker:
         """
         if not self.breaker.allows():
             return 0
+        withdrawn = self._finish_withdrawals()
         probing = self.breaker.is_open
         batch = self.queue.claim_due(1 if probing else self.policy.batch_size)
         settled: set[str] = set()
@@ -252,7 +277,33 @@ class SyncWorker:
                 with contextlib.suppress(QueueError):
                     self.queue.release(leftover)
         self._report()
-        return len(settled)
+        return len(settled) + withdrawn
+
+    def _finish_withdrawals(self) -> int:
+        """Pending withdrawals go first: the portal may hold a file the citizen no longer wants. One that cannot
+        be finished backs off on its own; it does not feed the breaker, so a portal that takes files but cannot
+        answer a look-up never holds back the sending of everyone else's."""
+        if self.withdrawer is None:
+            return 0
+        done = 0
+        for sid in self.queue.due_withdrawals(self.policy.batch_size):
+            if self._stop.is_set():
+                break
+            try:
+                finished = self.withdrawer.finish_withdrawal(sid)
+            except Exception:  # a bug must not kill the sync thread; the row stays pending
+                log.exception("finishing the withdrawal of %s failed unexpectedly", sid)
+                finished = False
+            if finished:
+                done += 1
+                self._withdraw_failures = 0
+                self._success()
+                continue
+            self._withdraw_failures += 1
+            delay = backoff_delay(self._withdraw_failures, self.policy, self._rng)
+            self.queue.defer_withdrawal(sid, "withdrawal_pending", self._clock() + delay)
+            self._last_error = "withdrawal_pending"
+        return done
 
     def _dispatch(self, batch: list[OutgoingSubmission], settled: set[str]) -> None:
         pending = list(batch)
@@ -312,11 +363,19 @@ class SyncWorker:
             delay = backoff_delay(item.attempt, self.policy, self._rng, result.retry_after_s)
             self.queue.mark_deferred(item.submission_id, result.reason_code, self._clock() + delay)
             self._last_error = result.reason_code
-            self.breaker.failed()
+            if result.operational:
+                if self._operational_fault != result.reason_code:
+                    log.error("portal set-up fault (%s): sending paused, one probe every %g s until it is fixed",
+                              result.reason_code, self.policy.breaker_probe_s)
+                self._operational_fault = result.reason_code
+                self.breaker.trip()
+            else:
+                self.breaker.failed()
 
     def _success(self) -> None:
         self._last_success = self._clock()
         self._last_error = None
+        self._operational_fault = None
         if self.breaker.succeeded():
             self.queue.reschedule_all_now()
 
@@ -329,7 +388,7 @@ class SyncWorker:
             accepted=counts[SubmissionState.ACCEPTED], rejected=counts[SubmissionState.REJECTED],
             portal_reachable=not self.breaker.is_open, last_attempt_at=self._last_attempt,
             last_success_at=self._last_success, last_error=self._last_error,
-            next_attempt_at=self.queue.next_due_at())
+            next_attempt_at=self.queue.next_due_at(), operational_fault=self._operational_fault)
 
     def _report(self) -> None:
         if self._on_progress is None:

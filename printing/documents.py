@@ -18,6 +18,7 @@ DeliveryChannel = Literal["counter", "post", "online"]
 PatientType = Literal["insurance", "self_pay"]
 Route = Literal["in_network", "open_network", "out_of_network"]
 Sex = Literal["male", "female", ""]
+PaymentMethod = Literal["vietqr", "counter"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,20 @@ class ReceivedDocument:
 
 
 @dataclass(frozen=True)
+class ReceiptPayment:
+    """The file's fee on the receipt: amount in whole đồng, how it is paid, the reference the transfer carries
+    (the file code), and whether it is paid. While it is awaited, `qr_payload` is the VietQR text printed so the
+    citizen can pay later from a banking app."""
+
+    amount_vnd: int
+    method: PaymentMethod
+    reference: str
+    state: Literal["paid", "awaiting"]
+    paid_at: datetime | None = None
+    qr_payload: str = ""
+
+
+@dataclass(frozen=True)
 class ReceiptData:
     """The one-stop receipt and appointment slip (Circular 01/2018/TT-VPCP, Form 01)."""
 
@@ -55,6 +70,7 @@ class ReceiptData:
     pending_upload: bool = False
     extra_notes: tuple[str, ...] = ()  # further next steps, already in the citizen's language
     language: Language = "vi"
+    payment: ReceiptPayment | None = None  # the fee, when the procedure has one
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "receipt.next.lookup": ("Tra cứu hồ sơ: quét mã QR trên phiếu này tại máy hoặc gọi {hotline}.",
                             "Check your file: scan the QR code at the kiosk or call {hotline}."),
     "receipt.keep": ("Xin giữ phiếu này để tra cứu và nhận kết quả.", "Please keep this slip."),
+    # the fee on the receipt
+    "receipt.fee": ("Phí, lệ phí", "Fee"),
+    "receipt.amount": ("{amount} đồng", "VND {amount}"),
+    "receipt.payment_method": ("Hình thức nộp", "Paid by"),
+    "receipt.method.vietqr": ("Chuyển khoản VietQR", "VietQR bank transfer"),
+    "receipt.method.counter": ("Nộp tại quầy", "At the counter"),
+    "receipt.payment_reference": ("Mã thanh toán", "Payment reference"),
+    "receipt.payment_paid": ("Đã nộp lúc {time}", "Paid at {time}"),
+    "receipt.payment_awaiting": ("Chưa nộp: hồ sơ chờ nộp phí", "Not paid yet: the file waits for the fee"),
+    "receipt.pay_with_qr": ("Quét mã VietQR dưới đây bằng ứng dụng ngân hàng để nộp phí, hoặc nộp tại máy qua "
+                            "mục Tra cứu hồ sơ.",
+                            "Scan the VietQR code below with your banking app to pay, or pay at the kiosk "
+                            "through File status."),
     # national heading of administrative documents (Decree 30/2020/ND-CP, Appendix I), printed on A4
     "common.national_title": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Socialist Republic of Viet Nam"),
     "common.national_motto": ("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),

@@ -14,17 +14,23 @@ and appointment date. The kiosk's payload, version 1, is one line of UTF-8 text 
 - check: CRC-32 (zlib polynomial) of everything before the last "|", 8 upper-case hex digits, so a damaged or
   foreign code is refused rather than misread.
 
-Fields may not contain "|" or control characters. The same module reads the text back for the status look-up.
+Grammar, checked the same way when writing and reading so that every printed code reads back: text fields (file
+code, procedure code, issuer) hold at most 64 characters and no "|", control, format, surrogate, private-use or
+line/paragraph-separator characters; the masked ID is at most 20 "*" followed by at most four ASCII letters or
+digits; times and dates are exactly 12 and 8 ASCII digits naming a real minute and a real day (strptime alone would
+read "99999999" as a time and accept other scripts' digits); the whole text is at most 512 characters. Whitespace
+around the text (a scanner's line end) is ignored. Any text that breaks the grammar raises `QrPayloadError` and
+nothing else. The same module reads the text back for the status look-up.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
-
-from printing.redaction import visible_digits
 
 PayloadKind = Literal["receipt", "ticket", "help"]
 
@@ -33,7 +39,16 @@ SEPARATOR = "|"
 _KIND_CODES: dict[PayloadKind, str] = {"receipt": "R", "ticket": "T", "help": "H"}
 _KINDS_BY_CODE: dict[str, PayloadKind] = {code: kind for kind, code in _KIND_CODES.items()}
 _FIELDS = 9
-_MAX_VISIBLE_ID_DIGITS = 4
+MAX_TEXT_CHARS = 512
+MAX_FIELD_CHARS = 64
+_EDGE_WHITESPACE = " \t\r\n"
+# Control (Cc), format (Cf), surrogate (Cs), private use (Co), line and paragraph separators (Zl, Zp): none of them
+# belongs in a code a clerk may read aloud, and a surrogate cannot even be written as UTF-8.
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+_MASKED_ID = re.compile(r"\*{0,20}[0-9A-Za-z]{0,4}")
+_TIMESTAMP = re.compile(r"[0-9]{12}")
+_DAY = re.compile(r"[0-9]{8}")
+_CHECK = re.compile(r"[0-9A-F]{8}")
 
 
 class QrPayloadError(ValueError):
@@ -54,54 +69,93 @@ class ReceiptQrPayload:
 
 
 def encode(payload: ReceiptQrPayload) -> str:
-    """The QR text for `payload`; refuses separators, control characters and an unmasked ID."""
-    if visible_digits(payload.masked_id) > _MAX_VISIBLE_ID_DIGITS:
+    """The QR text for `payload`; refuses what `decode` would refuse (separators, control characters, long fields,
+    an unmasked ID), so a printed code always reads back."""
+    if not _MASKED_ID.fullmatch(payload.masked_id):
         raise QrPayloadError("the ID in a QR payload must be masked to its last four digits")
     if not payload.file_code:
         raise QrPayloadError("a QR payload needs a file code")
-    texts = (payload.file_code, payload.procedure_code, payload.masked_id, payload.issuer)
-    for text in texts:
-        if SEPARATOR in text or any(ord(ch) < 0x20 for ch in text):
-            raise QrPayloadError("QR payload fields may not contain '|' or control characters")
+    for text in (payload.file_code, payload.procedure_code, payload.issuer):
+        _check_text_field(text)
     body = SEPARATOR.join((
         MAGIC,
         _KIND_CODES[payload.kind],
         payload.file_code,
         payload.procedure_code,
         payload.masked_id,
-        payload.issued_at.strftime("%Y%m%d%H%M"),
-        payload.appointment.strftime("%Y%m%d") if payload.appointment else "",
+        _timestamp_text(payload.issued_at),
+        _day_text(payload.appointment) if payload.appointment else "",
         payload.issuer,
     ))
     return f"{body}{SEPARATOR}{_check(body)}"
 
 
 def decode(text: str) -> ReceiptQrPayload:
-    """Read a payload back; any other text raises `QrPayloadError` saying what is wrong."""
-    text = text.strip()
-    body, sep, check = text.rpartition(SEPARATOR)
-    if not text.startswith(MAGIC + SEPARATOR) or not sep:
+    """Read a payload back; any other text raises `QrPayloadError` (and only that) saying what is wrong."""
+    text = text.strip(_EDGE_WHITESPACE)
+    if len(text) > MAX_TEXT_CHARS:
+        raise QrPayloadError(f"the code is too long to be a kiosk document code ({len(text)} characters)")
+    if not text.startswith(MAGIC + SEPARATOR):
         raise QrPayloadError("not a kiosk document code (it does not start with VNK1|)")
-    if check.upper() != _check(body):
-        raise QrPayloadError("the code is damaged: its check value does not match")
+    if _has_forbidden(text):
+        raise QrPayloadError("the code holds control or invisible characters")
     fields = text.split(SEPARATOR)
     if len(fields) != _FIELDS:
         raise QrPayloadError(f"a kiosk document code has {_FIELDS} fields, this one has {len(fields)}")
+    body, _, check = text.rpartition(SEPARATOR)
+    if not _CHECK.fullmatch(check) or check != _check(body):
+        raise QrPayloadError("the code is damaged: its check value does not match")
     _, kind_code, file_code, procedure_code, masked_id, issued, appointment, issuer, _ = fields
     kind = _KINDS_BY_CODE.get(kind_code)
     if kind is None:
         raise QrPayloadError(f"unknown document kind {kind_code!r}")
     if not file_code:
         raise QrPayloadError("the code holds no file code")
-    try:
-        issued_at = datetime.strptime(issued, "%Y%m%d%H%M")
-        appointment_date = datetime.strptime(appointment, "%Y%m%d").date() if appointment else None
-    except ValueError as exc:
-        raise QrPayloadError(f"the code holds a malformed date: {exc}") from exc
-    if visible_digits(masked_id) > _MAX_VISIBLE_ID_DIGITS:
-        raise QrPayloadError("the code holds an unmasked ID number")
+    for field in (file_code, procedure_code, issuer):
+        _check_text_field(field)
+    if not _MASKED_ID.fullmatch(masked_id):
+        raise QrPayloadError("the code holds an unmasked or malformed ID number")
     return ReceiptQrPayload(kind=kind, file_code=file_code, procedure_code=procedure_code, masked_id=masked_id,
-                            issued_at=issued_at, appointment=appointment_date, issuer=issuer)
+                            issued_at=_read_timestamp(issued),
+                            appointment=_read_day(appointment) if appointment else None, issuer=issuer)
+
+
+def _has_forbidden(text: str) -> bool:
+    return any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in text)
+
+
+def _check_text_field(text: str) -> None:
+    if len(text) > MAX_FIELD_CHARS:
+        raise QrPayloadError(f"a QR payload field is too long ({len(text)} > {MAX_FIELD_CHARS} characters)")
+    if SEPARATOR in text or _has_forbidden(text):
+        raise QrPayloadError("QR payload fields may not contain '|' or control characters")
+
+
+def _timestamp_text(moment: datetime) -> str:
+    # Zero-padded by hand: strftime("%Y") gives fewer than four digits for early years on glibc.
+    return f"{moment.year:04d}{moment.month:02d}{moment.day:02d}{moment.hour:02d}{moment.minute:02d}"
+
+
+def _day_text(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _read_timestamp(text: str) -> datetime:
+    if not _TIMESTAMP.fullmatch(text):
+        raise QrPayloadError("the code's issue time is not a date and time of 12 digits (YYYYMMDDhhmm)")
+    try:
+        return datetime(int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]))
+    except ValueError as exc:
+        raise QrPayloadError("the code's issue time is not a real date and time") from exc
+
+
+def _read_day(text: str) -> date:
+    if not _DAY.fullmatch(text):
+        raise QrPayloadError("the code's appointment date is not a date of 8 digits (YYYYMMDD)")
+    try:
+        return date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError as exc:
+        raise QrPayloadError("the code's appointment date is not a real day") from exc
 
 
 def _check(body: str) -> str:

@@ -14,14 +14,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from printing import layout
-from printing.documents import Paper, ReceiptData, RenderedDocument
-from printing.labels import both, text
+from printing.documents import Paper, ReceiptData, ReceiptPayment, RenderedDocument
+from printing.labels import Language, both, text
 from printing.layout import paired
 from printing.qr_payload import ReceiptQrPayload, encode
 from printing.redaction import mask_id_number
 
 DATE = "%d/%m/%Y"
 DATE_TIME = "%H:%M %d/%m/%Y"
+VIETQR_MM = 32.0  # a banking app reads a code this size from a phone held at arm's length
 
 
 def qr_payload_for(data: ReceiptData) -> ReceiptQrPayload:
@@ -66,6 +67,8 @@ def render_receipt(data: ReceiptData, paper: Paper = "80mm") -> RenderedDocument
     if data.appointment_at is not None:
         story.append(layout.field("receipt.appointment", _when(data.appointment_at), st.agency, lang))
     story.append(layout.field("receipt.delivery", paired(f"receipt.delivery.{data.delivery}", lang), body, lang))
+    if data.payment is not None:
+        story += [layout.rule(width), *payment_section(data.payment, st, lang)]
     story += [layout.rule(width), Paragraph(layout.label_html("receipt.next_steps", lang) + ":", body)]
     for line in next_steps(data):
         story.append(Paragraph("• " + layout.clean(line), body))
@@ -75,6 +78,28 @@ def render_receipt(data: ReceiptData, paper: Paper = "80mm") -> RenderedDocument
     ]
     story += layout.sentence("receipt.keep", st.small, lang)
     return layout.build(story, paper, title=f"receipt {data.file_code}")
+
+
+def payment_section(payment: ReceiptPayment, st: layout.Styles, lang: Language) -> list[Flowable]:
+    """Amount, method, reference and whether it is paid; while awaited, the VietQR code to pay it later."""
+    amount = f"{payment.amount_vnd:,}".replace(",", ".")  # Vietnamese groups thousands with dots
+    story: list[Flowable] = [
+        layout.field("receipt.fee", paired("receipt.amount", lang, amount=amount), st.agency, lang),
+        layout.field("receipt.payment_method", paired(f"receipt.method.{payment.method}", lang), st.body, lang),
+    ]
+    if payment.reference:
+        story.append(layout.field("receipt.payment_reference", payment.reference, st.body, lang))
+    if payment.state == "paid":
+        when = payment.paid_at.strftime(DATE_TIME) if payment.paid_at is not None else ""
+        story += layout.sentence("receipt.payment_paid", st.body, lang, time=when)
+        return story
+    story += layout.sentence("receipt.payment_awaiting", st.agency, lang)
+    if payment.qr_payload:
+        story += layout.sentence("receipt.pay_with_qr", st.small, lang)
+        code = layout.qr_code(payment.qr_payload, VIETQR_MM)
+        code.hAlign = "CENTER"
+        story += [Spacer(1, 1 * mm), code]
+    return story
 
 
 def next_steps(data: ReceiptData) -> list[str]:

@@ -7,11 +7,14 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   pcscd vsmartcard-vpcd libpcsclite-dev swig pcsc-tools   # PC/SC stack and the virtual reader driver
   poppler-utils                                           # pdftoppm / pdftotext to check printed documents
+  sane-utils                                              # scanimage: flatbed and sheet-fed document scanners
   cups printer-driver-cups-pdf                            # a real print spooler with a PDF queue
   espeak-ng sox                                           # Vietnamese speech
   xvfb libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3  # Qt xcb
   fonts-dejavu-core
   libcups2-dev                                            # headers for pycups (CUPS job and printer state)
+  prometheus prometheus-alertmanager                      # fleet: metrics, rules (promtool), alert routing (amtool)
+  systemd                                                 # systemd-analyze verify checks deploy/systemd units
 )
 
 missing=()

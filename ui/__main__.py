@@ -1,6 +1,7 @@
 """`python -m ui [--config FILE]`: the kiosk window on the devices in the configuration (what `kiosk run` starts).
 
-Exit codes: 0 closed normally, 2 configuration or device error (the message names the setting).
+Exit codes: 0 closed normally, 2 configuration or device error (the message names the setting), 1 the data folder
+or the submission queue cannot be used (full or read-only disk, key problem, damaged file).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from kiosk.bootstrap import DeviceUnavailableError, build_kiosk
+from kiosk.bootstrap import DataFolderError, DeviceUnavailableError, QueueUnavailableError, build_kiosk
 from kiosk.config import ConfigError, load_config
 from kiosk.i18n import Translator
 
@@ -28,6 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(tr.text("common.config_error", detail=str(exc)), file=sys.stderr)
         return 2
+    except DataFolderError as exc:
+        print(tr.text("common.data_folder_error", path=str(exc.path), setting=exc.setting,
+                      reason=exc.error.strerror or str(exc.error)), file=sys.stderr)
+        return 1
+    except QueueUnavailableError as exc:
+        print(tr.text("ui.device_unavailable", detail=str(exc)), file=sys.stderr)
+        return 1
     except DeviceUnavailableError as exc:
         print(tr.text("ui.device_unavailable", detail=str(exc)), file=sys.stderr)
         return 2

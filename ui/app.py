@@ -14,11 +14,12 @@ from collections.abc import Callable
 from types import TracebackType
 
 import PySide6
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.bootstrap import Kiosk
 from kiosk.session_events import WipeReason
+from kiosk.watchdog import service_heartbeat, watchdog_interval_ms
 from ui.context import UiContext
 from ui.tasks import TaskRunner
 from ui.theme import SIZES, font, stylesheet
@@ -110,11 +111,23 @@ def start_window(kiosk: Kiosk, show: bool = True) -> tuple[QApplication, KioskWi
     return app, window, handler
 
 
+def start_heartbeat(app: QApplication, kiosk: Kiosk) -> QTimer:
+    """systemd's watchdog, beaten from this event loop so a hung loop gets the kiosk restarted (kiosk.watchdog)."""
+    heartbeat = service_heartbeat(kiosk.config, kiosk.session)
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: heartbeat.beat() and app.quit())
+    timer.start(watchdog_interval_ms())
+    heartbeat.ready()
+    return timer
+
+
 def run(kiosk: Kiosk) -> int:
     app, window, handler = start_window(kiosk)
+    heartbeat = start_heartbeat(app, kiosk)
     try:
         return int(app.exec())
     finally:
+        heartbeat.stop()
         handler.uninstall()
         window.ctx.tasks.shutdown()
         kiosk.close()

@@ -89,9 +89,11 @@ class ApduFormatError(CardProtocolError):
 
 
 class SecureMessagingError(CardProtocolError):
-    """A secure-messaging object is missing or its MAC is wrong (ICAO 9303-11 §9.8): the session is gone."""
+    """A secure-messaging object is missing or its MAC is wrong (ICAO 9303-11 §9.8): the session is gone. Not a
+    removal: the card is still there, but the protected link to it broke (a disturbed field, a faulty chip)."""
 
     code = "secure_messaging"
+    message_key = "card.secure_messaging"
 
 
 class UnsupportedCardError(CardProtocolError):

@@ -42,6 +42,9 @@ class SecurityReport:
     detail: str = ""  # technical, non-personal (e.g. "DSC expired"), for technicians' logs
     # Codes of disagreements inside the chip's own data (lds/consistency.py), e.g. "id_number_century_digit".
     consistency: tuple[str, ...] = ()
+    # Why Passive Authentication ended as it did, when a person must act on it: "no_trust_store", "crl_expired"
+    # (the trust folder's CRL is past its next update), "dsc_revoked"; "" otherwise.
+    passive_auth_reason: str = ""
 
     @property
     def authentic(self) -> bool:

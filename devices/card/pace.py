@@ -3,8 +3,10 @@
 Terminal: MSE:SET AT selects the protocol and password, then four GENERAL AUTHENTICATE steps: the chip's nonce
 encrypted under K_π, the mapping ECDH that yields a fresh generator G~ = s·G + H, the ephemeral ECDH on G~, and
 the exchange of authentication tokens over the other side's public key. The shared secret gives the secure
-messaging keys (§9.7.1) and the SSC starts at zero. `ChipPace` is the chip's half, for the emulator; the pure
-steps are exposed so the worked ECDH-GM example of 9303-11 Appendix G can check them.
+messaging keys (§9.7.1) and the SSC starts at zero. A refused password is `AccessDeniedError`; a chip that
+takes our token but answers a wrong one, or sends a point off the curve, is `AuthenticityError`. `ChipPace` is
+the chip's half, for the emulator; the pure steps are exposed so the worked ECDH-GM example of 9303-11 Appendix G
+can check them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from devices.card import cipher
 from devices.card.apdu import SW_OK, CommandApdu
 from devices.card.cipher import AES128, AES192, AES256, DES3, CipherSuite
 from devices.card.ec_point import CURVES_BY_PARAMETER_ID, Curve
-from devices.card.errors import AccessDeniedError, CardProtocolError, UnsupportedCardError
+from devices.card.errors import AccessDeniedError, AuthenticityError, CardProtocolError, UnsupportedCardError
 from devices.card.secure_messaging import SmSession
 from devices.card.tlv import TlvError, encode_tlv, parse_all, parse_single
 from devices.card.transport import CardTransport
@@ -106,9 +108,13 @@ def _answer(data: bytes, tag: int) -> bytes:
 
 
 def _point(curve: Curve, data: bytes) -> tuple[int, int]:
+    """The chip's public point. A well-formed point off the curve is how an invalid-curve attack starts, never a
+    transmission fault: that chip is not genuine. A malformed encoding is a protocol error."""
     try:
         return curve.decode(data)
     except ValueError as exc:
+        if len(data) == 1 + 2 * curve.size and data[0] == 0x04:
+            raise AuthenticityError(f"chip sent a PACE point that is not on the curve: {exc}") from exc
         raise CardProtocolError(f"chip sent a bad public key: {exc}") from exc
 
 
@@ -170,7 +176,9 @@ def perform_pace(transport: CardTransport, mrz_info: str, oid: str, parameter_id
     token = auth_token(suite, session.k_mac, oid, curve, chip_eph)
     chip_token = _answer(step(0x85, token, last=True), 0x86)
     if not hmac.compare_digest(chip_token, auth_token(suite, session.k_mac, oid, curve, our_eph)):
-        raise AccessDeniedError("chip's authentication token is wrong")
+        # The chip accepted our token, so the password matched; a wrong token back means it does not hold the
+        # session it claims (a relay or a forged chip), not that the citizen's details are wrong.
+        raise AuthenticityError("chip's PACE authentication token is wrong")
     return session
 
 
@@ -189,6 +197,13 @@ class ChipPace:
     terminal_eph: tuple[int, int] | None = None
     map_key: int = 0
     session: SmSession | None = field(default=None, repr=False)
+    fault: str = "none"  # emulator only: "wrong_token" or "off_curve_point" (see emulator.chip.ChipBehaviour)
+
+    def _send_point(self, point: tuple[int, int] | None) -> bytes:
+        encoded = self.curve.encode(point)
+        if self.fault == "off_curve_point":
+            return encoded[:-1] + bytes([encoded[-1] ^ 0x01])  # (x, y ^ 1) is not on the curve
+        return encoded
 
     def step(self, data: bytes) -> bytes | None:
         """Answer one GENERAL AUTHENTICATE; None means refuse (→ 6300 / 6A80)."""
@@ -212,7 +227,7 @@ class ChipPace:
                 if shared is None:
                     return None
                 self.generator = map_generator(curve, self.nonce, shared)
-                return _dynamic(0x82, curve.encode(curve.multiply(self.map_key, curve.generator)))
+                return _dynamic(0x82, self._send_point(curve.multiply(self.map_key, curve.generator)))
             if 0x83 in items and self.generator is not None and self.eph_point is None:
                 self.terminal_eph = curve.decode(items[0x83])
                 self.eph_key = curve.random_scalar()
@@ -227,7 +242,10 @@ class ChipPace:
                 if not hmac.compare_digest(expected, items[0x85]):
                     return None
                 self.session = session
-                return _dynamic(0x86, auth_token(self.suite, session.k_mac, self.oid, curve, self.terminal_eph))
+                token = auth_token(self.suite, session.k_mac, self.oid, curve, self.terminal_eph)
+                if self.fault == "wrong_token":
+                    token = bytes([token[0] ^ 0x01]) + token[1:]
+                return _dynamic(0x86, token)
         except (ValueError, AccessDeniedError):
             return None
         return None

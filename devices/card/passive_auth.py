@@ -5,13 +5,18 @@
 2. Every data group read is hashed with SOD's algorithm and compared with the signed hash.
 3. The DSC is signed by a trusted CSCA (matched by issuer name and key identifier), and both are within their
    validity periods on the day of the check.
-Outcome priority: tampered (a wrong hash or signature) over untrusted (no chain to a trusted CSCA) over unchecked
-(no trust store configured) over genuine. `detail` is technical and never holds personal data.
+4. The DSC is not on a trusted CRL of its CSCA (9303-12 §7.1.4), and that CSCA's newest CRL is not past its
+   nextUpdate: an expired list cannot vouch for the DSC, so the answer is unchecked (or untrusted when the trust
+   store is set to refuse), with the reason.
+Outcome priority: tampered (a wrong hash or signature) over untrusted (no chain to a trusted CSCA, a revoked DSC)
+over unchecked (no trust store configured, an expired CRL) over genuine. `detail` is technical and never holds
+personal data; `reason` is a stable code for the last two cases (no_trust_store, crl_expired, dsc_revoked).
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +27,13 @@ from devices.card.identity import PassiveAuthStatus
 from devices.card.lds.errors import LdsError
 from devices.card.lds.sod import OID_LDS_SECURITY_OBJECT, Sod, digest, parse_sod
 from devices.card.signatures import CHECK_ERRORS, load_public_key, verify_signature
-from devices.card.trust_store import TrustStore
+from devices.card.trust_store import Revocation, TrustStore
+
+log = logging.getLogger(__name__)
+
+REASON_NO_TRUST_STORE = "no_trust_store"
+REASON_CRL_EXPIRED = "crl_expired"
+REASON_DSC_REVOKED = "dsc_revoked"
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,7 @@ class PassiveAuthResult:
     status: PassiveAuthStatus
     tampered_groups: tuple[int, ...] = ()
     detail: str = ""
+    reason: str = ""  # REASON_* code, when the outcome has one a person must act on
 
 
 def verify_passive_auth(
@@ -51,7 +63,8 @@ def verify_passive_auth(
             details.append("hash mismatch in DG" + ", DG".join(str(n) for n in tampered))
         return PassiveAuthResult(PassiveAuthStatus.TAMPERED, tuple(tampered), "; ".join(details))
     if trust_store is None:
-        return PassiveAuthResult(PassiveAuthStatus.UNCHECKED, detail="no trust store configured")
+        return PassiveAuthResult(PassiveAuthStatus.UNCHECKED, detail="no trust store configured",
+                                 reason=REASON_NO_TRUST_STORE)
     dsc = parsed.signer_certificate
     if dsc is None:  # unreachable: _check_cms_signature refuses a SOD without its DSC
         return PassiveAuthResult(PassiveAuthStatus.TAMPERED, detail="no Document Signer certificate in SOD")
@@ -61,6 +74,15 @@ def verify_passive_auth(
         chain_problem = f"DSC cannot be checked ({type(exc).__name__})"
     if chain_problem:
         return PassiveAuthResult(PassiveAuthStatus.UNTRUSTED, detail=chain_problem)
+    revocation = trust_store.revocation(dsc, at)
+    if revocation.status is Revocation.REVOKED:
+        return PassiveAuthResult(PassiveAuthStatus.UNTRUSTED, detail="DSC revoked by its CSCA",
+                                 reason=REASON_DSC_REVOKED)
+    if revocation.status is Revocation.CRL_EXPIRED:
+        detail = f"the CSCA's newest CRL was due on {revocation.next_update}; revocation not checked"
+        log.warning("Passive Authentication: %s (trust folder needs a current CRL)", detail)
+        status = PassiveAuthStatus.UNTRUSTED if trust_store.expired_crl == "refuse" else PassiveAuthStatus.UNCHECKED
+        return PassiveAuthResult(status, detail=detail, reason=REASON_CRL_EXPIRED)
     return PassiveAuthResult(PassiveAuthStatus.GENUINE, detail=f"{len(groups)} groups match, DSC chains to CSCA")
 
 
@@ -138,7 +160,5 @@ def _check_chain(dsc: x509.Certificate, store: TrustStore, at: date) -> str:
             return "DSC expired or not yet valid"
         if not _within(csca, at):
             return "CSCA expired or not yet valid"
-        if store.is_revoked(dsc):
-            return "DSC revoked by its CSCA"
         return ""
     return "DSC signature does not verify with any matching CSCA"

@@ -7,6 +7,10 @@ DG2, DG15 and Active Authentication, EF.SOD and Passive Authentication, the CCCD
 (`lds.consistency`: MRZ document number = last 9 ID digits, MRZ birth date and sex = DG13, ID-number digits), then
 the Identity is assembled. A cross-check failure leaves the chip authentic but not trustworthy: staff must look.
 Technical steps are logged without personal data; the data stays in memory.
+
+Extended length fields are used only when the ATR, EF.ATR/INFO or a probe that brought data back shows the card
+takes them (`transport`). A card that still fails an extended command (6700, or secure messaging breaking right
+after one) gets access control run again and the read starts over on short APDUs, once, with a log line.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from devices.card.apdu import (
     SW_END_OF_FILE,
     SW_FILE_NOT_FOUND,
     SW_OK,
+    SW_WRONG_LENGTH,
     CommandApdu,
 )
 from devices.card.bac import perform_bac
@@ -47,7 +52,7 @@ from devices.card.lds.dg1 import parse_dg1
 from devices.card.lds.dg13 import parse_dg13
 from devices.card.lds.dg14 import parse_dg14
 from devices.card.lds.errors import LdsError
-from devices.card.lds.files import AID_EMRTD, FID_CARD_ACCESS, FID_COM, FID_SOD, dg_fid
+from devices.card.lds.files import AID_EMRTD, FID_ATR_INFO, FID_CARD_ACCESS, FID_COM, FID_SOD, dg_fid
 from devices.card.lds.security_infos import (
     ActiveAuthenticationInfo,
     ChipAuthenticationInfo,
@@ -60,7 +65,7 @@ from devices.card.pace import ECDH_GM_SUITES, perform_pace
 from devices.card.passive_auth import verify_passive_auth
 from devices.card.secure_messaging import SecureMessagingTransport, SmSession
 from devices.card.tlv import TlvError, total_length
-from devices.card.transport import ApduTransport, CardTransport
+from devices.card.transport import ApduTransport, CardTransport, extended_length_from_atr_info
 from devices.card.trust_store import TrustStore
 
 log = logging.getLogger(__name__)
@@ -99,10 +104,44 @@ def _pace_offer(transport: CardTransport) -> PaceInfo | None:
     return None
 
 
+def _atr_info(transport: CardTransport) -> bool | None:
+    """What EF.ATR/INFO in the master file says about extended length; None when there is no such file or it is
+    silent. Read in short form before anything else, as ICAO 9303-10 lets a chip say it there."""
+    try:
+        selected = transport.transmit(CommandApdu(0x00, 0xA4, 0x02, 0x0C, FID_ATR_INFO.to_bytes(2, "big")))
+        if selected.sw != SW_OK:
+            return None
+        answer = transport.transmit(CommandApdu(0x00, 0xB0, 0x00, 0x00, b"", SHORT_MAX_NE))
+    except CardProtocolError:
+        return None
+    if answer.sw not in (SW_OK, SW_END_OF_FILE):
+        return None
+    return extended_length_from_atr_info(answer.data)
+
+
+def _learn_extended_length(transport: CardTransport) -> None:
+    """When the ATR is silent, ask EF.ATR/INFO (the probe on EF.CardAccess comes later, if still needed)."""
+    if isinstance(transport, ApduTransport) and not transport.extended_length_known:
+        announced = _atr_info(transport)
+        if announced is not None:
+            transport.set_extended_length(announced, "ef_atr_info")
+
+
 def _read_card_access(transport: CardTransport) -> bytes | None:
-    """EF.CardAccess; the unprotected read doubles as the extended-length probe when the ATR does not say."""
-    if not isinstance(transport, ApduTransport) or transport.extended_length_known:
+    """EF.CardAccess; when nothing has told whether the card takes extended length, the read is the probe, and only
+    data coming back counts as a yes."""
+    if not isinstance(transport, ApduTransport):
         return FileReader(transport).read(FID_CARD_ACCESS)
+    if transport.extended_length_known:
+        try:
+            return FileReader(transport).read(FID_CARD_ACCESS)
+        except CardProtocolError as exc:
+            if not _extended_length_failed(transport, exc):
+                raise
+            # Announced, then refused: no session yet, so only the read is repeated in short form.
+            log.warning("extended length refused (%04X) although announced; reading on with short APDUs", exc.sw)
+            transport.set_extended_length(False, "fallback")
+            return FileReader(transport).read(FID_CARD_ACCESS)
     answer = transport.probe_extended_length(CommandApdu(0x00, 0xB0, 0x80 | 0x1C, 0x00, b"", EXTENDED_MAX_NE))
     if answer.sw == SW_FILE_NOT_FOUND:
         return None
@@ -119,6 +158,7 @@ def establish_access(transport: CardTransport, keys: Sequence[AccessKey], prefer
     """PACE or BAC with the first key that works; AccessDeniedError when none does."""
     if not keys:
         raise AccessDeniedError("no access key given")
+    _learn_extended_length(transport)
     offer = _pace_offer(transport) if prefer_pace else None
     if offer is not None and offer.parameter_id is not None:
         for index, key in enumerate(keys):
@@ -172,6 +212,8 @@ def _active_auth(secure: SecureMessagingTransport, dg15: bytes, hash_oid: str | 
     # An RSA-2048 signature does not fit a short protected response; ask for it whole when the card allows.
     ne = EXTENDED_MAX_NE if secure.extended_length else SHORT_MAX_NE
     answer = secure.transmit(CommandApdu(0x00, 0x88, 0x00, 0x00, challenge, ne))
+    if answer.sw == SW_WRONG_LENGTH and _sent_extended(secure.inner):
+        raise CardProtocolError("INTERNAL AUTHENTICATE refused in extended form", answer.sw)
     if not answer.ok:
         return ChipCheckStatus.FAILED
     try:
@@ -180,6 +222,17 @@ def _active_auth(secure: SecureMessagingTransport, dg15: bytes, hash_oid: str | 
     except (LdsError, ValueError):
         return ChipCheckStatus.FAILED
     return ChipCheckStatus.PASSED if ok else ChipCheckStatus.FAILED
+
+
+def _sent_extended(transport: CardTransport) -> bool:
+    return isinstance(transport, ApduTransport) and transport.last_extended
+
+
+def _extended_length_failed(transport: CardTransport, exc: CardProtocolError) -> bool:
+    """6700, or secure messaging breaking, right after an extended command that nothing has yet disproved."""
+    if not _sent_extended(transport) or not transport.extended_length:
+        return False
+    return isinstance(exc, SecureMessagingError) or exc.sw == SW_WRONG_LENGTH
 
 
 def _no_downgrade(sod: bytes, groups: dict[int, bytes], active_auth: ChipCheckStatus,
@@ -196,17 +249,16 @@ def _no_downgrade(sod: bytes, groups: dict[int, bytes], active_auth: ChipCheckSt
     return active_auth, chip_auth
 
 
-def read_card(transport: CardTransport, keys: Sequence[AccessKey], trust_store: TrustStore | None,
-              progress: Progress | None = None, *, today: date | None = None,
-              prefer_pace: bool = True) -> Identity:
-    """Read and verify the chip on `transport`. Raises CardError subclasses; returns the Identity otherwise
-    (check `identity.security.trustworthy`, or use `require_trustworthy`)."""
-    def step(name: str, fraction: float) -> None:
-        if progress is not None:
-            progress(name, fraction)
+@dataclass
+class _Read:
+    groups: dict[int, bytes]
+    sod: bytes | None
+    active_auth: ChipCheckStatus
+    chip_auth: ChipCheckStatus
 
-    step("access", 0.0)
-    access = establish_access(transport, keys, prefer_pace)
+
+def _read_files(transport: CardTransport, access: _Access, step: Callable[[str, float], None]) -> _Read:
+    """Everything after access control: EF.COM, DG14 and Chip Authentication, the data groups, AA, EF.SOD."""
     secure = SecureMessagingTransport(transport, access.session)
     files = FileReader(secure)
     step("com", 0.1)
@@ -237,9 +289,37 @@ def read_card(transport: CardTransport, keys: Sequence[AccessKey], trust_store: 
         step("sod", 0.9)
         sod = files.read(FID_SOD)
     except SecureMessagingError as exc:
-        if chip_auth is ChipCheckStatus.PASSED:
+        if chip_auth is ChipCheckStatus.PASSED and not _extended_length_failed(transport, exc):
             raise AuthenticityError("chip failed to continue after Chip Authentication") from exc
         raise
+    return _Read(groups, sod, active_auth, chip_auth)
+
+
+def read_card(transport: CardTransport, keys: Sequence[AccessKey], trust_store: TrustStore | None,
+              progress: Progress | None = None, *, today: date | None = None,
+              prefer_pace: bool = True) -> Identity:
+    """Read and verify the chip on `transport`. Raises CardError subclasses; returns the Identity otherwise
+    (check `identity.security.trustworthy`, or use `require_trustworthy`)."""
+    def step(name: str, fraction: float) -> None:
+        if progress is not None:
+            progress(name, fraction)
+
+    step("access", 0.0)
+    access = establish_access(transport, keys, prefer_pace)
+    try:
+        read = _read_files(transport, access, step)
+    except CardProtocolError as exc:
+        if not isinstance(transport, ApduTransport) or not _extended_length_failed(transport, exc):
+            raise
+        # The card (or the reader between us) said it takes extended length and then did not: the session is
+        # gone either way, so open a new one and read everything again in short form. Only once.
+        log.warning("extended length failed (%s, %s); access control again, reading on with short APDUs",
+                    exc.code, f"{exc.sw:04X}" if exc.sw is not None else "no status")
+        transport.set_extended_length(False, "fallback")
+        step("access", 0.0)
+        access = establish_access(transport, keys, prefer_pace)
+        read = _read_files(transport, access, step)
+    groups, sod, active_auth, chip_auth = read.groups, read.sod, read.active_auth, read.chip_auth
     if 1 not in groups:
         raise CardProtocolError("the chip has no DG1")
     step("passive_auth", 0.95)
@@ -250,7 +330,7 @@ def read_card(transport: CardTransport, keys: Sequence[AccessKey], trust_store: 
         result = verify_passive_auth(sod, groups, trust_store, today or date.today())
         active_auth, chip_auth = _no_downgrade(sod, groups, active_auth, chip_auth)
         report = SecurityReport(access.protocol, result.status, result.tampered_groups, active_auth, chip_auth,
-                                result.detail)
+                                result.detail, passive_auth_reason=result.reason)
     try:
         report = _with_consistency(report, groups)
         identity = identity_from_groups(groups[1], groups.get(13), groups.get(2), report)
@@ -258,8 +338,10 @@ def read_card(transport: CardTransport, keys: Sequence[AccessKey], trust_store: 
         if report.passive_auth is PassiveAuthStatus.TAMPERED:
             raise AuthenticityError(report.detail, report.tampered_groups) from exc
         raise CardProtocolError(f"chip data not readable: {getattr(exc, 'file', '') or 'LDS'}") from exc
-    log.info("chip read: access=%s pa=%s aa=%s ca=%s consistency=%s apdus=%d", report.access, report.passive_auth,
-             report.active_auth, report.chip_auth, ",".join(report.consistency) or "ok", transport.apdu_count)
+    length = getattr(transport, "extended_length_source", "") or "short"
+    log.info("chip read: access=%s pa=%s aa=%s ca=%s consistency=%s length=%s apdus=%d", report.access,
+             report.passive_auth, report.active_auth, report.chip_auth, ",".join(report.consistency) or "ok",
+             f"{'extended' if transport.extended_length else 'short'}/{length}", transport.apdu_count)
     step("done", 1.0)
     return identity
 

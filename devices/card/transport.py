@@ -2,16 +2,31 @@
 
 `ApduTransport` sits on a byte-level `RawChannel` (PC/SC, the in-process emulator) and does what 7816-4 §5.3 leaves
 to the terminal: it follows `61xx` with GET RESPONSE, re-sends after `6Cxx` with the right Le, counts the APDUs on
-the wire (for the benchmark) and learns from the ATR historical bytes (7816-4 §8.1.1.2.7, card capabilities) whether
-the card accepts extended length fields (or, when the ATR is silent, tries one harmless extended command).
+the wire (for the benchmark) and keeps what is known about extended length fields. ICAO 9303-10 asks a chip that
+takes extended Lc/Le to say so in its ATR/ATS or in EF.ATR/INFO: the card capabilities (ISO/IEC 7816-4, third
+software function table byte, bit b7) or the extended length information DO'7F66'. When both are silent only a
+probe that actually brought data back counts as proof; a refusal for any other reason (file not found, security
+status, conditions of use) proves nothing, because cards check those before or after the length in either order.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Protocol
 
-from devices.card.apdu import SHORT_MAX_NE, SW_WRONG_LENGTH, CommandApdu, ResponseApdu
+from devices.card.apdu import (
+    SHORT_MAX_NC,
+    SHORT_MAX_NE,
+    SW_END_OF_FILE,
+    SW_OK,
+    SW_WRONG_LENGTH,
+    CommandApdu,
+    ResponseApdu,
+)
 from devices.card.errors import CardProtocolError
+from devices.card.tlv import TlvError, parse_all
+
+log = logging.getLogger(__name__)
 
 _MAX_CHAINED = 256  # GET RESPONSE rounds before we call the card broken
 
@@ -70,13 +85,36 @@ def extended_length_from_atr(atr: bytes) -> bool | None:
     return None
 
 
+def extended_length_from_atr_info(data: bytes) -> bool | None:
+    """What EF.ATR/INFO says about extended Lc/Le: DO'47' (card capabilities, third byte, bit b7) first, then
+    DO'7F66' (extended length information: maximum Nc and Ne as INTEGERs); None when it says neither."""
+    try:
+        objects = parse_all(data)
+    except TlvError:
+        return None
+    for obj in objects:
+        if obj.tag == 0x47 and len(obj.value) >= 3:
+            return bool(obj.value[2] & 0x40)
+    for obj in objects:
+        if obj.tag == 0x7F66:
+            try:
+                limits = [int.from_bytes(o.value, "big") for o in parse_all(obj.value) if o.tag == 0x02]
+            except TlvError:
+                return None
+            if len(limits) >= 2:
+                return limits[0] > SHORT_MAX_NC or limits[1] > SHORT_MAX_NE
+    return None
+
+
 def supports_extended_length(atr: bytes) -> bool:
     return extended_length_from_atr(atr) is True
 
 
-def contactless_atr(extended_length: bool) -> bytes:
-    """The ATR a PC/SC reader builds for a 14443-4 card (PC/SC part 3 §3.1.3.2.3) with these card capabilities."""
-    hist = bytes([0x80, 0x73, 0x00, 0x00, 0x40 if extended_length else 0x00])
+def contactless_atr(extended_length: bool | None) -> bytes:
+    """The ATR a PC/SC reader builds for a 14443-4 card (PC/SC part 3 §3.1.3.2.3) with these card capabilities;
+    None: historical bytes that say nothing about them."""
+    capabilities = b"" if extended_length is None else bytes([0x73, 0x00, 0x00, 0x40 if extended_length else 0x00])
+    hist = b"\x80" + capabilities
     body = bytes([0x80 | len(hist), 0x80, 0x01]) + hist
     tck = 0
     for byte in body:
@@ -92,6 +130,9 @@ class ApduTransport:
         announced = extended_length_from_atr(channel.atr) if extended_length is None else extended_length
         self._extended = bool(announced)
         self.extended_length_known = announced is not None
+        # Where the current belief comes from: atr, given, ef_atr_info, probe, unproven, fallback (or "" unknown).
+        self.extended_length_source = "" if announced is None else "atr" if extended_length is None else "given"
+        self.last_extended = False  # whether the last command sent used extended length fields
         self._count = 0
 
     @property
@@ -102,28 +143,38 @@ class ApduTransport:
     def apdu_count(self) -> int:
         return self._count
 
+    def set_extended_length(self, value: bool, source: str) -> None:
+        """Record what the card showed (EF.ATR/INFO, a probe) or what a failure taught (fallback)."""
+        self._extended = value
+        self.extended_length_known = True
+        self.extended_length_source = source
+
     def probe_extended_length(self, command: CommandApdu) -> ResponseApdu:
         """Send `command` in extended form to learn whether the card takes it (for cards whose ATR is silent).
 
-        Use a harmless unprotected command; a card without extended length answers 6700 and gets the command
-        again in short form. Afterwards `extended_length` holds what the card showed.
+        Use a harmless unprotected command. Only an answer with data proves extended length; 6700 gets the command
+        again in short form; any other refusal leaves the card on short APDUs, which every card takes.
         """
-        response = ResponseApdu.from_bytes(self._channel.exchange(command.to_bytes(extended=True)))
-        self._count += 1
-        self.extended_length_known = True
+        response = self._exchange(command, extended=True)
         if response.sw == SW_WRONG_LENGTH:
-            self._extended = False
+            self.set_extended_length(False, "probe")
             short_ne = None if command.ne is None else min(command.ne, SHORT_MAX_NE)
             return self.transmit(CommandApdu(command.cla, command.ins, command.p1, command.p2, command.data, short_ne))
-        self._extended = True
+        proven = response.sw in (SW_OK, SW_END_OF_FILE) and bool(response.data)
+        self.set_extended_length(proven, "probe" if proven else "unproven")
+        if not proven:
+            log.info("extended length probe answered %04X: not proven, using short APDUs", response.sw)
         return response
 
-    def _exchange(self, command: CommandApdu) -> ResponseApdu:
+    def _exchange(self, command: CommandApdu, extended: bool | None = None) -> ResponseApdu:
         self._count += 1
-        return ResponseApdu.from_bytes(self._channel.exchange(command.to_bytes()))
+        raw = command.to_bytes(extended)
+        self.last_extended = len(raw) >= 7 and raw[4] == 0
+        return ResponseApdu.from_bytes(self._channel.exchange(raw))
 
     def transmit(self, command: CommandApdu) -> ResponseApdu:
         response = self._exchange(command)
+        sent_extended = self.last_extended  # what a failure is judged by, whatever GET RESPONSE followed
         if response.sw1 == 0x6C:  # wrong Le: the card tells the right one
             fixed = CommandApdu(command.cla, command.ins, command.p1, command.p2, command.data,
                                 response.sw2 or SHORT_MAX_NE)
@@ -136,4 +187,5 @@ class ApduTransport:
                 raise CardProtocolError("endless GET RESPONSE chain", response.sw)
             response = self._exchange(CommandApdu(command.cla & 0x03, 0xC0, 0, 0, b"", response.sw2 or SHORT_MAX_NE))
             data += response.data
+        self.last_extended = sent_extended
         return ResponseApdu(bytes(data), response.sw)

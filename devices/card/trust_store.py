@@ -3,14 +3,19 @@
 The folder may hold CSCA certificates in DER or PEM (one or many per file), ICAO CSCA master lists (see
 master_list.py) and CSCA-issued CRLs in DER or PEM. Files that are none of these are skipped and named in `skipped`,
 so a technician can see why a file did not count. A CRL counts only when a trusted CSCA's signature on it verifies.
-Nothing is read at import time.
+Of a CSCA's CRLs the newest (thisUpdate) says whether its list is current: past its nextUpdate (RFC 5280 §5.1.2.5)
+it can no longer vouch that a Document Signer is not revoked, and `expired_crl` says what Passive Authentication
+makes of that. A serial number on any trusted CRL stays revoked. Nothing is read at import time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from asn1crypto import crl, pem, x509
 
@@ -24,24 +29,44 @@ class TrustStoreMissingError(OSError):
     message_key = "card_data.trust_store_missing"
 
 
+ExpiredCrlPolicy = Literal["unchecked", "refuse"]
+
+
+class Revocation(StrEnum):
+    GOOD = "good"                # the issuer's newest trusted CRL is current and does not list the certificate
+    REVOKED = "revoked"          # a trusted CRL of the issuer lists it
+    CRL_EXPIRED = "crl_expired"  # not listed, but the issuer's newest trusted CRL is past its nextUpdate
+    NO_CRL = "no_crl"            # no trusted CRL of this issuer in the folder
+
+
+@dataclass(frozen=True)
+class RevocationCheck:
+    status: Revocation
+    next_update: date | None = None  # of the newest CRL consulted
+
+
 @dataclass(frozen=True)
 class TrustStore:
     certificates: tuple[x509.Certificate, ...]
     skipped: tuple[str, ...] = ()
     crls: tuple[crl.CertificateList, ...] = field(default=(), repr=False)
+    # What an expired CRL makes of Passive Authentication: "unchecked" (served, with the reason) or "refuse".
+    expired_crl: ExpiredCrlPolicy = "unchecked"
 
     def __len__(self) -> int:
         return len(self.certificates)
 
     @classmethod
     def from_certificates(
-        cls, certificates: Iterable[bytes | x509.Certificate], crls: Iterable[bytes] = (),
+        cls, certificates: Iterable[bytes | x509.Certificate], crls: Iterable[bytes] = (), *,
+        expired_crl: ExpiredCrlPolicy = "unchecked",
     ) -> TrustStore:
         loaded = tuple(c if isinstance(c, x509.Certificate) else x509.Certificate.load(c) for c in certificates)
-        return cls(certificates=loaded, crls=tuple(crl.CertificateList.load(c) for c in crls))
+        lists = [found for data in crls for found in load_trust_file(data)[1]]
+        return cls(certificates=loaded, crls=tuple(lists), expired_crl=expired_crl)
 
     @classmethod
-    def from_folder(cls, folder: str | Path) -> TrustStore:
+    def from_folder(cls, folder: str | Path, *, expired_crl: ExpiredCrlPolicy = "unchecked") -> TrustStore:
         root = Path(folder)
         if not root.is_dir():
             raise TrustStoreMissingError(f"trust folder {root} does not exist")
@@ -64,7 +89,8 @@ class TrustStore:
             certs.extend(found_certs)
             lists.extend(found_crls)
         unique = {bytes(c.dump()): c for c in certs}
-        return cls(certificates=tuple(unique.values()), skipped=tuple(skipped), crls=tuple(lists))
+        return cls(certificates=tuple(unique.values()), skipped=tuple(skipped), crls=tuple(lists),
+                   expired_crl=expired_crl)
 
     def issuers_for(self, cert: x509.Certificate | crl.CertificateList) -> list[x509.Certificate]:
         """Trusted certificates that may have signed `cert` (or a CRL): same name, and same key identifier when
@@ -82,16 +108,28 @@ class TrustStore:
 
     def is_revoked(self, cert: x509.Certificate) -> bool:
         """True when a CRL signed by a trusted CSCA lists `cert`'s serial number."""
+        return self.revocation(cert, None).status is Revocation.REVOKED
+
+    def revocation(self, cert: x509.Certificate, at: date | None) -> RevocationCheck:
+        """What the trusted CRLs of `cert`'s issuer say about it on day `at` (None: do not judge currency)."""
+        trusted: list[crl.CertificateList] = []
         for revocation_list in self.crls:
             try:
                 if revocation_list.issuer != cert.issuer or not self._trusted_crl(revocation_list):
                     continue
                 entries = revocation_list["tbs_cert_list"]["revoked_certificates"]
                 if any(entry["user_certificate"].native == cert.serial_number for entry in entries or []):
-                    return True
+                    return RevocationCheck(Revocation.REVOKED)
             except CHECK_ERRORS:
                 continue
-        return False
+            trusted.append(revocation_list)
+        if not trusted:
+            return RevocationCheck(Revocation.NO_CRL)
+        newest = max(trusted, key=_this_update)
+        due = _next_update(newest)
+        if at is not None and due is not None and due < at:
+            return RevocationCheck(Revocation.CRL_EXPIRED, due)
+        return RevocationCheck(Revocation.GOOD, due)
 
     def _trusted_crl(self, revocation_list: crl.CertificateList) -> bool:
         tbs = bytes(revocation_list["tbs_cert_list"].dump())
@@ -101,6 +139,17 @@ class TrustStore:
             verify_signature(load_public_key(csca.public_key), signature, tbs, algorithm)
             for csca in self.issuers_for(revocation_list)
         )
+
+
+def _this_update(revocation_list: crl.CertificateList) -> datetime:
+    value = revocation_list["tbs_cert_list"]["this_update"].native
+    return value if isinstance(value, datetime) else datetime.min.replace(tzinfo=UTC)
+
+
+def _next_update(revocation_list: crl.CertificateList) -> date | None:
+    """The day the CRL is due to be replaced; None when it does not say (then it cannot expire)."""
+    value = revocation_list["tbs_cert_list"]["next_update"].native
+    return value.date() if isinstance(value, datetime) else None
 
 
 def load_trust_file(data: bytes) -> tuple[list[x509.Certificate], list[crl.CertificateList]]:

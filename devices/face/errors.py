@@ -19,6 +19,12 @@ class ReferencePhotoUnreadableError(FaceCheckError):
     message_key = "face.reference_unreadable"
 
 
+class ReferencePhotoTooSmallError(ReferencePhotoUnreadableError):
+    """The chip photo's face is too small for a reliable comparison: staff check the person against the card."""
+
+    message_key = "face.reference_too_small"
+
+
 class ReferenceNotSetError(FaceCheckError):
     """Frames were processed before `set_reference`: a programming error in the caller."""
 

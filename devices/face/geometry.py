@@ -36,6 +36,28 @@ GENERIC_FACE_MM = np.array([
 MODEL_PITCH_BIAS_DEG = -13.0
 
 
+# Kiosk geometry for the frontal gate: a standing adult's eyes (Vietnamese adults average about 1.60 m tall), how
+# far from the screen people stand, and how far below the camera lens the screen's centre is (camera on top).
+EYE_HEIGHT_MM = 1500.0
+VIEWING_DISTANCE_MM = 550.0
+SCREEN_BELOW_CAMERA_MM = 250.0
+
+
+def screen_facing_pitch(camera_tilt_deg: float, camera_height_mm: float) -> float:
+    """The pitch `head_pose` reports for a person looking at the screen's centre, given the camera's mounting.
+
+    The person looks down at the screen by the angle of the screen's centre below their eyes; a camera tilted down
+    by `camera_tilt_deg` sees that face turned up by as much. `camera_height_mm` ≤ 0 means unknown: the camera is
+    taken to be at eye level, so only the tilt counts.
+    """
+    if camera_height_mm <= 0:
+        gaze_down = 0.0
+    else:
+        screen_centre = camera_height_mm - SCREEN_BELOW_CAMERA_MM
+        gaze_down = math.degrees(math.atan2(EYE_HEIGHT_MM - screen_centre, VIEWING_DISTANCE_MM))
+    return gaze_down - camera_tilt_deg
+
+
 @dataclass(frozen=True)
 class HeadPose:
     yaw_deg: float    # positive: the face turned towards the image's right (the person's own left)

@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from devices.face.analysis import Points
 from devices.face.geometry import nose_offset
+from devices.face.pad import planar_residual
 
 
 class Challenge(StrEnum):
@@ -44,6 +45,7 @@ class LivenessSettings:
     max_closed_s: float = 2.0         # a slow, deliberate blink still counts
     turn_yaw_deg: float = 12.0        # yaw change from the person's own straight-ahead pose
     min_nose_shift: float = 0.08      # nose against the eyes, in eye spacings: the depth a flat picture lacks
+    min_parallax: float = 0.022       # non-planar landmark residual of a turn (see `pad.planar_residual`)
     baseline_frames: int = 3
 
 
@@ -54,6 +56,7 @@ class Observation:
     yaw_deg: float
     frontal: bool
     points: Points = field(repr=False)
+    still: bool = True  # the landmarks barely moved since the previous frame: fit for a baseline
 
 
 @dataclass
@@ -65,7 +68,9 @@ class ChallengeSequence:
     challenges: list[Challenge] = field(default_factory=list)
     index: int = 0
     started_at: float | None = None
-    flat_motion_seen: bool = False   # a turn-sized yaw change without the nose moving: a tilted picture
+    flat_motion_seen: bool = False   # a turn-sized yaw change without depth: a tilted or moved picture
+    parallax: float | None = None    # largest non-planar residual of an accepted turn: evidence of a 3-D head
+    turned: bool = False             # a turn challenge was passed in this attempt
     _open_ears: list[float] = field(default_factory=list)
     _neutral: list[Observation] = field(default_factory=list)
     _closed_since: float | None = None
@@ -105,7 +110,7 @@ class ChallengeSequence:
     def _blink(self, obs: Observation) -> bool:
         s = self.settings
         if len(self._open_ears) < s.baseline_frames:
-            if obs.frontal:
+            if obs.frontal and obs.still:
                 self._open_ears.append(obs.ear)
             return False
         baseline = statistics.median(self._open_ears[-9:])
@@ -118,15 +123,19 @@ class ChallengeSequence:
             self._closed_since = None
             if obs.ear >= (1 + s.blink_ratio) / 2 * baseline and closed_for <= s.max_closed_s:
                 return True
-        elif obs.frontal:
+        elif obs.frontal and obs.still:
             self._open_ears.append(obs.ear)
         return False
 
     def _turn(self, obs: Observation, sign: int) -> bool:
         s = self.settings
+        # The straight-ahead baseline comes only from still, frontal frames: a picture being tilted back and forth
+        # would otherwise lend it a mid-tilt pose, and the next tilt would look like a turn.
         if len(self._neutral) < s.baseline_frames:
-            if obs.frontal:
+            if obs.frontal and obs.still:
                 self._neutral.append(obs)
+            else:
+                self._neutral.clear()  # the baseline frames must be consecutive
             return False
         straight = statistics.median(o.yaw_deg for o in self._neutral)
         if sign * (obs.yaw_deg - straight) < s.turn_yaw_deg:
@@ -135,14 +144,22 @@ class ChallengeSequence:
         if sign * (nose_offset(obs.points) - nose_straight) < s.min_nose_shift:
             self.flat_motion_seen = True
             return False
+        # However it is tilted, a flat picture's landmarks map onto the baseline's by one homography; a head's don't.
+        depth = planar_residual(self._neutral[-1].points, obs.points)
+        if depth < s.min_parallax:
+            self.flat_motion_seen = True
+            return False
+        self.parallax = max(depth, self.parallax or 0.0)
+        self.turned = True
         return True
 
 
 def draw_challenges(count: int, rng: random.Random) -> list[Challenge]:
-    """`count` challenges in random order; a blink is always among them (the one a still picture can never do)."""
+    """`count` (2 or 3) challenges in random order, always a blink and at least one head turn."""
     turns = [Challenge.TURN_LEFT, Challenge.TURN_RIGHT]
     rng.shuffle(turns)
-    chosen = [Challenge.BLINK, *turns][:max(1, min(count, 3))]
+    # Never fewer than a blink and a turn: the blink is what a still picture cannot do, the turn is the 3-D evidence.
+    chosen = [Challenge.BLINK, *turns][:max(2, min(count, 3))]
     rng.shuffle(chosen)
     return chosen
 

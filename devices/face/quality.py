@@ -38,6 +38,7 @@ class QualityThresholds:
     max_brightness: float = 235.0
     max_frontal_yaw_deg: float = 15.0
     max_frontal_pitch_deg: float = 20.0
+    frontal_pitch_deg: float = 0.0     # the pitch the camera sees on a person facing the screen (camera mounting)
     second_face_fraction: float = 0.5  # another face at least this size relative to the main one counts
 
 
@@ -80,7 +81,9 @@ def assess(frame: Image, boxes: list[FaceBox], limits: QualityThresholds) -> Fac
 
 
 def is_frontal(yaw_deg: float, pitch_deg: float, limits: QualityThresholds) -> bool:
-    return abs(yaw_deg) <= limits.max_frontal_yaw_deg and abs(pitch_deg) <= limits.max_frontal_pitch_deg
+    """Facing the screen: pitch is judged against what this camera's mounting makes a screen-facing person show."""
+    return (abs(yaw_deg) <= limits.max_frontal_yaw_deg
+            and abs(pitch_deg - limits.frontal_pitch_deg) <= limits.max_frontal_pitch_deg)
 
 
 def face_grey(frame: Image, box: FaceBox) -> Image:

@@ -13,7 +13,14 @@ import numpy as np
 
 from devices.card.identity import FacePhoto
 from devices.face.analysis import DlibFaceAnalyzer, Embedding, FaceBox, Image
-from devices.face.errors import ReferencePhotoUnreadableError
+from devices.face.errors import ReferencePhotoTooSmallError, ReferencePhotoUnreadableError
+from devices.face.geometry import interocular
+from devices.face.pad import aligned_face
+
+# Outer eye-corner distance, in pixels, below which the matcher's false non-match rate climbs steeply: measured in
+# bench/face.py by shrinking portraits (FNMR stays level down to about 40 px and climbs below 30 px). An ICAO
+# portrait 480 px wide has about 110 px; a 60×80 thumbnail about 14 px.
+MIN_REFERENCE_EYE_SPAN_PX = 36.0
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,8 @@ class ReferenceFace:
     box: FaceBox
     width: int
     height: int
+    eye_span_px: float = 0.0
+    aligned: Image | None = field(default=None, repr=False)  # 64×64 aligned grey face, for the chip-replay cue
 
     def __repr__(self) -> str:
         return f"ReferenceFace({self.width}x{self.height}, box {self.box.width}px, <template hidden>)"
@@ -41,19 +50,28 @@ def decode_photo(data: bytes) -> Image:
     return np.asarray(image, dtype=np.uint8)
 
 
-def reference_from_image(analyzer: DlibFaceAnalyzer, image: Image) -> ReferenceFace:
+def reference_from_image(analyzer: DlibFaceAnalyzer, image: Image,
+                         min_eye_span_px: float = MIN_REFERENCE_EYE_SPAN_PX) -> ReferenceFace:
     boxes = analyzer.detect(image)
     if not boxes:
         boxes = _detect_full_size(analyzer, image)
     if not boxes:
         raise ReferencePhotoUnreadableError("no face found in the photo")
     box = boxes[0]  # a portrait holds one face; a larger second one would be an issuing error, take the largest
+    points = analyzer.landmarks(image, box)
+    span = interocular(points)
+    if span < min_eye_span_px:
+        raise ReferencePhotoTooSmallError(
+            f"the face in the photo is too small to compare ({span:.0f} px between the eyes, at least "
+            f"{min_eye_span_px:.0f} needed)")
     return ReferenceFace(embedding=analyzer.embed(image, box), box=box,
-                         width=int(image.shape[1]), height=int(image.shape[0]))
+                         width=int(image.shape[1]), height=int(image.shape[0]), eye_span_px=span,
+                         aligned=aligned_face(image, points))
 
 
-def reference_from_photo(analyzer: DlibFaceAnalyzer, photo: FacePhoto) -> ReferenceFace:
-    return reference_from_image(analyzer, decode_photo(photo.data))
+def reference_from_photo(analyzer: DlibFaceAnalyzer, photo: FacePhoto,
+                         min_eye_span_px: float = MIN_REFERENCE_EYE_SPAN_PX) -> ReferenceFace:
+    return reference_from_image(analyzer, decode_photo(photo.data), min_eye_span_px)
 
 
 def _detect_full_size(analyzer: DlibFaceAnalyzer, image: Image) -> list[FaceBox]:

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from devices.face.geometry import screen_facing_pitch
 from devices.face.liveness import LivenessSettings
+from devices.face.pad import PadSettings
 from devices.face.quality import QualityThresholds
+from devices.face.reference import MIN_REFERENCE_EYE_SPAN_PX
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class FaceSettings:
     liveness_challenges: int = 2
     challenge_timeout_s: float = 12.0
     max_attempts: int = 3
-    detect_width: int = 320
+    detect_width: int = 400
     min_face_fraction: float = 0.22
     min_sharpness: float = 30.0
     min_brightness: float = 50.0
@@ -31,6 +34,13 @@ class FaceSettings:
     turn_yaw_deg: float = 12.0
     blink_ratio: float = 0.7
     landmark_model: Path | None = None   # a 68-point shape predictor file; None: the packaged one
+    min_reference_eye_span_px: float = MIN_REFERENCE_EYE_SPAN_PX
+    camera_tilt_deg: float = 0.0      # the camera's downward tilt, from the technician's camera test
+    camera_height_mm: float = 0.0     # lens height above the floor; 0: unknown (taken as eye level)
+    pad_chip_min_distance: float = PadSettings.chip_min_distance
+    pad_chip_max_correlation: float = PadSettings.chip_max_correlation
+    pad_min_parallax: float = PadSettings.min_parallax
+    pad_max_moire: float = PadSettings.max_moire
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> FaceSettings:
@@ -39,8 +49,15 @@ class FaceSettings:
 
     def quality(self) -> QualityThresholds:
         return QualityThresholds(min_face_fraction=self.min_face_fraction, min_sharpness=self.min_sharpness,
-                                 min_brightness=self.min_brightness, max_frontal_yaw_deg=self.max_frontal_yaw_deg)
+                                 min_brightness=self.min_brightness, max_frontal_yaw_deg=self.max_frontal_yaw_deg,
+                                 frontal_pitch_deg=screen_facing_pitch(self.camera_tilt_deg, self.camera_height_mm))
 
     def liveness(self) -> LivenessSettings:
         return LivenessSettings(challenges=self.liveness_challenges, timeout_s=self.challenge_timeout_s,
-                                blink_ratio=self.blink_ratio, turn_yaw_deg=self.turn_yaw_deg)
+                                blink_ratio=self.blink_ratio, turn_yaw_deg=self.turn_yaw_deg,
+                                min_parallax=self.pad_min_parallax)
+
+    def pad(self) -> PadSettings:
+        return PadSettings(chip_min_distance=self.pad_chip_min_distance,
+                           chip_max_correlation=self.pad_chip_max_correlation,
+                           min_parallax=self.pad_min_parallax, max_moire=self.pad_max_moire)

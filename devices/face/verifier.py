@@ -16,6 +16,7 @@ from typing import Protocol, runtime_checkable
 from devices.card.identity import FacePhoto
 from devices.face.analysis import FaceBox, Image
 from devices.face.liveness import Challenge
+from devices.face.pad import PadEvidence
 
 
 class FaceDecision(StrEnum):
@@ -44,6 +45,7 @@ class LivenessResult:
     failed_attempts: int
     static_suspected: bool = False            # no blink and no 3-D motion at all: a still picture
     flat_motion_seen: bool = False            # turned like a flat picture, not a head
+    depth_seen: bool = False                  # a head turn showed the parallax of a 3-D face
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class FaceVerificationResult:
     frames_used: int             # live frames embedded and compared
     frames_seen: int
     elapsed_ms: int
+    pad: PadEvidence | None = None  # passive presentation-attack cues (numbers only); None before any frame
 
     @property
     def matched(self) -> bool:

@@ -2,14 +2,17 @@
 
 A technician can make it report out-of-paper or offline to rehearse the kiosk's recovery path (help slip,
 reprint from the queue). Files are written to a temporary name and renamed, so a half-written receipt never
-appears in the folder.
+appears in the folder. Receipts carry full names, so the folder is 0700 and each PDF 0600; this is the only
+printer that keeps its documents (CUPS gets a temporary copy that is deleted once spooled, ESC/POS none).
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
+import stat
 import time
 from pathlib import Path
 
@@ -44,10 +47,28 @@ class PdfFolderPrinter:
         target = self.output_dir / f"{safe_title}-{job_id}.pdf"
         partial = target.with_suffix(".pdf.part")
         try:
-            self.output_dir.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(job.pdf)
+            _private_folder(self.output_dir)
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(job.pdf)
             os.replace(partial, target)
         except OSError as exc:  # full disk or read-only folder: the same as a printer that cannot print now
             partial.unlink(missing_ok=True)
             raise PrinterNotReadyError(f"cannot write to {self.output_dir}: {exc.strerror}") from exc
         return PrintResult(printer=self.name, job_id=job_id, bytes_sent=len(job.pdf), output=target)
+
+
+def _private_folder(folder: Path) -> None:
+    """The folder (and missing parents) owner-only, 0700: a receipt holds the citizen's full name. One left open
+    by an older version is tightened, unless it is shared (sticky, like /tmp) or another account's."""
+    missing = []
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            path.mkdir(mode=0o700)
+    found = folder.stat()
+    if not found.st_mode & stat.S_ISVTX and found.st_uid == os.geteuid() and stat.S_IMODE(found.st_mode) != 0o700:
+        folder.chmod(0o700)

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -25,6 +26,60 @@ SHIPPED_FOLDER = Path(__file__).with_name("services")
 LAST_GOOD = "catalogue-last-good"
 # libyaml's safe loader when present (several times faster); the pure-Python one otherwise.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class DuplicateKeyError(yaml.YAMLError):
+    """A mapping in a YAML file gives the same key twice; `duplicates` holds (key path, line) of each repeat."""
+
+    def __init__(self, duplicates: list[tuple[str, int]]) -> None:
+        super().__init__("; ".join(f"key {key} given twice (line {line})" for key, line in duplicates))
+        self.duplicates = duplicates
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document with the safe loader, refusing any key given twice in one mapping.
+
+    YAML requires keys to be unique, but PyYAML silently keeps the last of two; in a data file edited by hand that
+    turns a copy-and-paste slip into a changed fee or processing time nobody sees. Merge keys (`<<`) may still
+    override merged values: that is what they are for.
+    """
+    loader = _SAFE_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        duplicates: list[tuple[str, int]] = []
+        _find_duplicates(loader, node, "", duplicates, set())
+        if duplicates:
+            raise DuplicateKeyError(duplicates)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _find_duplicates(loader: Any, node: yaml.Node, where: str, out: list[tuple[str, int]], seen: set[int]) -> None:
+    if id(node) in seen:  # an alias to a node already walked (and the way out of a recursive anchor)
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _find_duplicates(loader, item, f"{where}[{i}]", out, seen)
+    elif isinstance(node, yaml.MappingNode):
+        keys: set[Any] = set()
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = loader.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            name = str(key) if key is not None else "?"
+            path = f"{where}.{name}" if where else name
+            if key is not None:
+                try:
+                    if key in keys:
+                        out.append((path, key_node.start_mark.line + 1))
+                    keys.add(key)
+                except TypeError:  # an unhashable key; the schema refuses it anyway
+                    pass
+            _find_duplicates(loader, value_node, path, out, seen)
 
 
 class CatalogueInvalidError(ValueError):
@@ -48,8 +103,12 @@ def load_catalogue(folder: Path | None = None) -> Catalogue:
         raise CatalogueInvalidError(folder, [CatalogueProblem(str(folder), "", "empty", "no *.yaml service files")])
     for path in files:
         try:
-            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raw = load_yaml(path.read_text(encoding="utf-8"))
+        except DuplicateKeyError as exc:
+            problems += [CatalogueProblem(path.name, key, "duplicate", f"line {line}")
+                         for key, line in exc.duplicates]
+            continue
+        except (OSError, ValueError, yaml.YAMLError) as exc:  # ValueError: a date or number YAML cannot build
             problems.append(CatalogueProblem(path.name, "", "unreadable", _short(exc)))
             continue
         service, found = parse_service(raw, path.name)
@@ -104,6 +163,7 @@ def _keep_copy(source: Path, target: Path) -> None:
     try:
         for path in list(source.glob("*.yaml")) + list(source.glob("*.yml")):
             shutil.copy2(path, staging / path.name)
+            (staging / path.name).chmod(0o600)  # owner-only like everything in the data folder
         old = target.with_name(target.name + ".old")
         if old.exists():
             shutil.rmtree(old)

@@ -18,6 +18,23 @@ FIELD_TYPES = (
     "address", "group", "attachment", "computed", "file_code", "id_last4", "plate", "insurance_card", "month",
 )
 SERVICE_KINDS = ("application", "lookup", "payment", "hospital")
+
+# Every number in a service file has a finite range, so whatever is computed from it stays real: an appointment
+# date inside the calendar (`date` ends at year 9999), a fee that fits the portal's money field and a receipt line.
+MAX_WORKING_DAYS = 365             # statutory processing times of ward-level procedures are days to weeks
+MAX_AMOUNT_VND = 1_000_000_000     # one billion đồng: above any fee, charge or fine a ward kiosk collects
+MAX_PEOPLE = 1000                  # people counted by a fee (household members, copies)
+MAX_PERIOD_MONTHS = 120
+MAX_FIELD_LIMIT = 1_000_000_000    # a number field's min/max, a text's length or a group's item count
+MAX_SCHEMA_VERSION = 1_000_000
+# Attachments: pages scanned for one document slot and the size of the PDF they make. The defaults fit the usual
+# paper (both sides of a card, a few pages of a certificate); the ceilings keep one upload within the portal's
+# 16 MiB request limit.
+DEFAULT_ATTACHMENT_PAGES = 10
+MAX_ATTACHMENT_PAGES = 50
+DEFAULT_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MIN_ATTACHMENT_BYTES = 100 * 1024        # below this not even one page at 200 dpi fits
+MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024
 COMPUTED_KINDS = ("fee", "appointment_date", "template")
 PREFILL_SOURCES = (
     "id_number", "document_number", "full_name", "date_of_birth", "sex", "nationality", "ethnicity", "religion",
@@ -88,6 +105,8 @@ class FieldSpec:
     check_against_chip: bool = False  # id_number: must agree with the chip's sex and date of birth
     sex_field: str = ""          # id_number of another person: cross-check with these answers
     dob_field: str = ""
+    max_pages: int = DEFAULT_ATTACHMENT_PAGES   # attachment: pages the citizen may scan for this slot
+    max_bytes: int = DEFAULT_ATTACHMENT_BYTES   # attachment: size of the one PDF made of them
 
 
 @dataclass(frozen=True)
@@ -176,6 +195,8 @@ class ProcedureSpec:
 class AttachmentSpec:
     field: str                   # the attachment field holding the pages
     component_code: str
+    max_pages: int = DEFAULT_ATTACHMENT_PAGES
+    max_bytes: int = DEFAULT_ATTACHMENT_BYTES
 
 
 @dataclass(frozen=True)

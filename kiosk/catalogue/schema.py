@@ -14,7 +14,18 @@ from typing import Any
 
 from kiosk.catalogue.model import (
     COMPUTED_KINDS,
+    DEFAULT_ATTACHMENT_BYTES,
+    DEFAULT_ATTACHMENT_PAGES,
     FIELD_TYPES,
+    MAX_AMOUNT_VND,
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENT_PAGES,
+    MAX_FIELD_LIMIT,
+    MAX_PEOPLE,
+    MAX_PERIOD_MONTHS,
+    MAX_SCHEMA_VERSION,
+    MAX_WORKING_DAYS,
+    MIN_ATTACHMENT_BYTES,
     PREFILL_SOURCES,
     SERVICE_KINDS,
     AttachmentSpec,
@@ -77,6 +88,15 @@ class _Reader:
             return default
         return value
 
+    def number(self, raw: Mapping[str, Any], key: str, where: str, low: int, high: int, *, required: bool = True,
+               default: int | None = None) -> Any:
+        """A whole number from `low` to `high`; out of range is a problem and gives `default` (never the value)."""
+        value = self.get(raw, key, where, int, required=required, default=default)
+        if value is not None and not low <= value <= high:
+            self.fail(_join(where, key), "bad_value", f"a whole number from {low} to {high}")
+            return default
+        return value
+
     def text(self, raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> LocalText | None:
         value = self.get(raw, key, where, (dict, str), required=required)
         if value is None:
@@ -130,9 +150,7 @@ def parse_service(raw: Any, file: str) -> tuple[ServiceSpec | None, list[Catalog
                   if (t := r.text({"item": item}, "item", f"bring[{i}]")) is not None)
     processing = r.get(raw, "processing", "", dict, default={})
     r.table(processing, "processing", {"working_days", "note"})
-    days = r.get(processing, "working_days", "processing", int, default=0)
-    if days is not None and days < 0:
-        r.fail("processing.working_days", "bad_value", "must not be negative")
+    days = r.number(processing, "working_days", "processing", 0, MAX_WORKING_DAYS, default=0)
     note = r.text(processing, "note", "processing", required=False)
     fees = _fees(r, r.get(raw, "fees", "", dict, required=False, default={}))
     fee_refs = [rule.when.field for rule in fees.rules] + [x.count_field for x in fees.extras]
@@ -169,12 +187,13 @@ def parse_service(raw: Any, file: str) -> tuple[ServiceSpec | None, list[Catalog
 
 
 def attachments_of(service: ServiceSpec) -> list[AttachmentSpec]:
-    return [AttachmentSpec(f.key, f.component_code) for f in service.all_fields() if f.type == "attachment"]
+    return [AttachmentSpec(f.key, f.component_code, f.max_pages, f.max_bytes)
+            for f in service.all_fields() if f.type == "attachment"]
 
 
 def _fees(r: _Reader, raw: dict[str, Any]) -> FeeSpec:
     r.table(raw, "fees", {"base", "rules", "extras", "note", "tiers"})
-    base = r.get(raw, "base", "fees", int, required=False, default=0)
+    base = r.number(raw, "base", "fees", 0, MAX_AMOUNT_VND, required=False, default=0)
     rules: list[FeeRule] = []
     for i, rule in enumerate(r.get(raw, "rules", "fees", list, required=False, default=[])):
         where = f"fees.rules[{i}]"
@@ -183,7 +202,7 @@ def _fees(r: _Reader, raw: dict[str, Any]) -> FeeSpec:
             continue
         r.table(rule, where, {"when", "amount"})
         cond = r.condition(rule.get("when"), _join(where, "when"))
-        amount = r.get(rule, "amount", where, int, default=0)
+        amount = r.number(rule, "amount", where, 0, MAX_AMOUNT_VND, default=0)
         if cond is not None:
             rules.append(FeeRule(cond, amount))
         elif "when" not in rule:
@@ -196,11 +215,8 @@ def _fees(r: _Reader, raw: dict[str, Any]) -> FeeSpec:
             continue
         r.table(extra, where, {"count_field", "over", "amount_each"})
         extras.append(FeeExtra(r.get(extra, "count_field", where, str, default=""),
-                               r.get(extra, "over", where, int, required=False, default=0),
-                               r.get(extra, "amount_each", where, int, default=0)))
-    for value, where in [(base, "fees.base")] + [(x.amount, f"fees.rules[{i}].amount") for i, x in enumerate(rules)]:
-        if value < 0:
-            r.fail(where, "bad_value", "must not be negative")
+                               r.number(extra, "over", where, 0, MAX_PEOPLE, required=False, default=0),
+                               r.number(extra, "amount_each", where, 0, MAX_AMOUNT_VND, default=0)))
     tiers = None
     t = r.get(raw, "tiers", "fees", dict, required=False)
     if t is not None:
@@ -209,12 +225,10 @@ def _fees(r: _Reader, raw: dict[str, Any]) -> FeeSpec:
         if not percents or not all(isinstance(p, int) and 0 <= p <= 100 for p in percents):
             r.fail("fees.tiers.percents", "bad_value", "whole numbers 0–100")
             percents = [100]
-        period_unit = r.get(t, "period_unit", "fees.tiers", int, required=False, default=12)
-        if period_unit < 1:
-            r.fail("fees.tiers.period_unit", "bad_value", "at least 1")
+        period_unit = r.number(t, "period_unit", "fees.tiers", 1, MAX_PERIOD_MONTHS, required=False, default=12)
         tiers = FeeTiers(r.get(t, "count_field", "fees.tiers", str, default=""),
-                         r.get(t, "unit", "fees.tiers", int, default=0), tuple(percents),
-                         r.get(t, "counted_before", "fees.tiers", int, required=False, default=0),
+                         r.number(t, "unit", "fees.tiers", 0, MAX_AMOUNT_VND, default=0), tuple(percents),
+                         r.number(t, "counted_before", "fees.tiers", 0, MAX_PEOPLE, required=False, default=0),
                          r.get(t, "period_field", "fees.tiers", str, required=False, default=""), max(1, period_unit))
     return FeeSpec(base, tuple(rules), tuple(extras), r.text(raw, "note", "fees", required=False), tiers)
 
@@ -222,7 +236,7 @@ def _fees(r: _Reader, raw: dict[str, Any]) -> FeeSpec:
 _FIELD_KEYS = {
     "key", "type", "label", "help", "required", "prefill", "choices", "when", "min", "max", "fields", "compute",
     "template", "component_code", "default", "past", "future", "after", "check_against_chip", "sex_field",
-    "dob_field",
+    "dob_field", "max_pages", "max_bytes",
 }
 
 
@@ -256,13 +270,17 @@ def _field(r: _Reader, raw: Any, where: str) -> FieldSpec:
         r.fail(_join(where, "compute"), "bad_value", "one of " + ", ".join(COMPUTED_KINDS))
     template = r.text(raw, "template", where, required=(ftype == "computed" and compute == "template"))
     component = r.get(raw, "component_code", where, str, required=(ftype == "attachment"), default="")
+    for limit in ("max_pages", "max_bytes"):
+        if limit in raw and ftype != "attachment":
+            r.fail(_join(where, limit), "bad_value", "only an attachment field has a page or size limit")
     sub = tuple(_field(r, f, f"{where}.fields[{i}]")
                 for i, f in enumerate(r.get(raw, "fields", where, list, required=(ftype == "group"), default=[])))
     return FieldSpec(
         key=key, type=ftype, label=label, help=r.text(raw, "help", where, required=False),
         required=r.get(raw, "required", where, bool, required=False, default=True), prefill=prefill,
         choices=tuple(choices), when=r.condition(raw.get("when"), _join(where, "when")),
-        minimum=r.get(raw, "min", where, int, required=False), maximum=r.get(raw, "max", where, int, required=False),
+        minimum=r.number(raw, "min", where, -MAX_FIELD_LIMIT, MAX_FIELD_LIMIT, required=False),
+        maximum=r.number(raw, "max", where, -MAX_FIELD_LIMIT, MAX_FIELD_LIMIT, required=False),
         fields=sub, compute=compute, template=template, component_code=component, default=raw.get("default"),
         past=r.get(raw, "past", where, bool, required=False, default=False),
         future=r.get(raw, "future", where, bool, required=False, default=False),
@@ -270,6 +288,10 @@ def _field(r: _Reader, raw: Any, where: str) -> FieldSpec:
         check_against_chip=r.get(raw, "check_against_chip", where, bool, required=False, default=False),
         sex_field=r.get(raw, "sex_field", where, str, required=False, default=""),
         dob_field=r.get(raw, "dob_field", where, str, required=False, default=""),
+        max_pages=r.number(raw, "max_pages", where, 1, MAX_ATTACHMENT_PAGES, required=False,
+                           default=DEFAULT_ATTACHMENT_PAGES),
+        max_bytes=r.number(raw, "max_bytes", where, MIN_ATTACHMENT_BYTES, MAX_ATTACHMENT_BYTES, required=False,
+                           default=DEFAULT_ATTACHMENT_BYTES),
     )
 
 
@@ -298,7 +320,7 @@ def _procedure(r: _Reader, raw: Any, where: str) -> ProcedureSpec:
     for key, value in data.items():
         if not isinstance(value, str):
             r.fail(_join(where, "data", str(key)), "wrong_type", "expected a field key")
-    version = r.get(raw, "schema_version", where, int, default=1)
+    version = r.number(raw, "schema_version", where, 1, MAX_SCHEMA_VERSION, default=1)
     return ProcedureSpec(
         part=r.get(raw, "part", where, str, required=False, default=""),
         procedure_code=r.get(raw, "procedure_code", where, str) or "",

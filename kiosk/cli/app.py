@@ -2,8 +2,8 @@
 
 `kiosk demo --out DIR` without a display (no $DISPLAY and no Qt platform chosen) runs the journey in a child
 process on Qt's offscreen platform, writes a PNG of every screen and the printed receipt PDF into DIR, and prints
-their paths. With a display it shows the same journey in a window. Exit codes: 0 done, 1 the journey failed,
-2 usage or configuration error.
+their paths. With a display it shows the same journey in a window. Exit codes: 0 done, 1 the journey failed (or
+the data folder cannot be written), 2 usage or configuration error.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.bootstrap import prepare_data_folder
 from kiosk.cli.context import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliContext
 
 
@@ -31,7 +32,9 @@ def register(sub: Any) -> None:
 def _run(args: argparse.Namespace, ctx: CliContext) -> int:
     # The window lives in the `ui` package, which the core may not import: start it as its own process.
     del args
-    ctx.config  # noqa: B018 - load and validate the configuration here, so its errors read as CLI errors
+    # Load and validate the configuration, and make sure the data folder takes a write, here: their errors then
+    # read as one CLI line (exit 2 for the configuration, 1 for a read-only or full disk), not a window's crash.
+    prepare_data_folder(ctx.config.kiosk.data_dir)
     command = [sys.executable, "-m", "ui"]
     if ctx.config_path:
         command += ["--config", str(ctx.config_path)]

@@ -5,8 +5,10 @@
                     [--trust-store DIR] [--photo-out PATH] [--json]
     kiosk card emulate --profile FILE [--port 35963] [--tamper-dg N] [--issuer-dir DIR]
 
-Exit codes of `read`: 0 read and genuine (or unchecked without a trust store), 2 usage, 3 no reader or no card,
-4 access denied (wrong MRZ/QR), 5 authenticity failure, 6 card removed or link lost mid-read, 1 anything else.
+Exit codes of `read`: 0 read and genuine (or unchecked: no trust store, or its CRL out of date), 2 usage, 3 no
+reader or no card, 4 access denied (wrong MRZ/QR), 5 authenticity failure (including a chip that fails its side of
+PACE), 6 card removed (the PC/SC transmit failed), 1 anything else (a broken secure-messaging link has its own
+message: the card is still there).
 A genuinely signed chip whose data disagrees with itself also exits 5, with its own message asking for a staff
 check; `security.consistency` in --json lists the problem codes.
 Personal data goes only to stdout (the citizen's own read) or to --photo-out; never to logs.
@@ -114,6 +116,7 @@ def _security_json(report: SecurityReport | None) -> dict[str, Any] | None:
         "active_auth": report.active_auth.value,
         "chip_auth": report.chip_auth.value,
         "consistency": list(report.consistency),
+        "passive_auth_reason": report.passive_auth_reason,
     }
 
 
@@ -141,6 +144,8 @@ def _authenticity_detail(ctx: CliContext, report: SecurityReport | None, groups:
     t = ctx.translator
     if groups:
         return t.text("card.tampered_groups", groups=", ".join(f"DG{n}" for n in groups))
+    if report is not None and report.passive_auth_reason in ("crl_expired", "dsc_revoked"):
+        return t.text(f"card.{report.passive_auth_reason}")
     if report is not None and report.passive_auth is PassiveAuthStatus.UNTRUSTED:
         return t.text("card.untrusted")
     if report is not None and report.passive_auth is PassiveAuthStatus.TAMPERED:
@@ -161,7 +166,7 @@ def _read(args: argparse.Namespace, ctx: CliContext) -> int:
         return EXIT_USAGE
     store_path = args.trust_store or ctx.config.card.trust_store
     try:
-        store = TrustStore.from_folder(store_path) if store_path else None
+        store = TrustStore.from_folder(store_path, expired_crl=ctx.config.card.expired_crl) if store_path else None
     except (TrustStoreMissingError, OSError) as exc:
         ctx.warn("card.trust_store_missing", detail=str(store_path or exc))
         return EXIT_USAGE
@@ -179,9 +184,13 @@ def _read(args: argparse.Namespace, ctx: CliContext) -> int:
     except AccessDeniedError:
         ctx.warn("card.access_denied")
         return EXIT_ACCESS_DENIED
-    except (CardRemovedError, SecureMessagingError):
+    except CardRemovedError:
         ctx.warn("card.card_removed")
         return EXIT_REMOVED
+    except SecureMessagingError as exc:
+        log.info("card read failed: %s (%s)", exc.code, exc.detail)
+        ctx.warn("card.secure_messaging")
+        return EXIT_FAILURE
     except AuthenticityError as exc:
         ctx.warn("card.not_authentic")
         ctx.warn("card.not_authentic_because", detail=_authenticity_detail(ctx, None, exc.groups))
@@ -197,6 +206,8 @@ def _read(args: argparse.Namespace, ctx: CliContext) -> int:
     log.info("card read in %d ms (%d ms CPU), %d APDUs", elapsed_ms,
              round((time.process_time() - cpu) * 1000), transport.apdu_count)
     report = identity.security
+    if report is not None and report.passive_auth_reason == "crl_expired" and report.authentic:
+        ctx.warn("card.crl_expired_served")
     trustworthy = report is not None and report.trustworthy
     if args.json:
         payload = identity_json(identity) if trustworthy else {"security": _security_json(report)}

@@ -144,7 +144,9 @@ def _report(ctx: CliContext, result: FaceVerificationResult, wall_ms: int, as_js
                 "failed_attempts": live.failed_attempts,
                 "static_suspected": live.static_suspected,
                 "flat_motion_seen": live.flat_motion_seen,
+                "depth_seen": live.depth_seen,
             },
+            "pad": _pad_report(result),
             "frames_used": result.frames_used,
             "frames_seen": result.frames_seen,
             "elapsed_ms": result.elapsed_ms,
@@ -156,6 +158,28 @@ def _report(ctx: CliContext, result: FaceVerificationResult, wall_ms: int, as_js
     ctx.say("face.cli_result", decision=result.decision.value,
             score="-" if result.score is None else f"{result.score:.3f}", threshold=f"{result.threshold:.2f}",
             liveness=liveness, frames=result.frames_used, elapsed=result.elapsed_ms)
+
+
+def _pad_report(result: FaceVerificationResult) -> dict[str, Any] | None:
+    """The presentation-attack cues as numbers (ISO/IEC 30107-3 evidence); never an image or a template."""
+    pad = result.pad
+    if pad is None:
+        return None
+
+    def num(value: float | None) -> float | None:
+        return None if value is None else round(value, 4)
+
+    return {
+        "scores": dict(pad.scores),
+        "fused": pad.fused,
+        "attack_suspected": pad.attack_suspected,
+        "reasons": list(pad.reasons),
+        "chip_distance": num(pad.chip_distance),
+        "chip_correlation": num(pad.chip_correlation),
+        "parallax": num(pad.parallax),
+        "moire": num(pad.moire),
+        "response_s": [round(r, 3) for r in pad.response_s],
+    }
 
 
 def _snapshot(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -100,6 +100,7 @@ def _test(args: Any, ctx: CliContext) -> int:
 
 def _reprint(args: Any, ctx: CliContext) -> int:
     from offline_cache import FileKeyProvider, QueueError, SqliteSubmissionQueue, SubmissionNotFoundError
+    from offline_cache.errors import DamagedValueError
 
     config = _config(args, ctx)
     if not config.queue.db_path.exists():
@@ -119,6 +120,9 @@ def _reprint(args: Any, ctx: CliContext) -> int:
     except SubmissionNotFoundError:
         ctx.warn("printer.submission_not_found", submission=args.submission)
         return EXIT_USAGE
+    except DamagedValueError as exc:
+        ctx.warn(exc.message_key)
+        return EXIT_FAILURE
     except (_PrinterUnavailableError, PrinterError) as exc:
         return _not_printed(ctx, exc, "reprint")
     finally:

@@ -2,20 +2,24 @@
 
 `kiosk services list [--json]` prints each service's code, name, fee and processing time (configured folder,
 or the shipped catalogue). `kiosk services check DIR` validates a technician's folder and names every problem
-by file and field. `kiosk services schema CODE` prints the JSON Schema of each procedure's `form.data`.
-Exit codes: 0 valid, 1 the folder has problems (or the service is unknown).
+by file and field; it also warns (without failing) when the configured holiday calendar is refused or does not
+cover the next 12 months (`--as-of DATE` checks from another day). `kiosk services schema CODE` prints the JSON
+Schema of each procedure's `form.data`.
+Exit codes: 0 valid, 1 the folder has problems (or the service is unknown), 2 a malformed `--as-of`.
 """
 
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kiosk.catalogue.holidays import load_active_holidays
 from kiosk.catalogue.json_schema import procedure_schema
 from kiosk.catalogue.loader import CatalogueInvalidError, load_catalogue
 from kiosk.catalogue.schema import CatalogueProblem
-from kiosk.cli.context import EXIT_FAILURE, EXIT_OK, CliContext
+from kiosk.cli.context import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliContext
 from kiosk.forms.views import money
 
 
@@ -28,6 +32,8 @@ def register(sub: Any) -> None:
     list_parser.set_defaults(handler=_list)
     check_parser = services_sub.add_parser("check", help="validate a catalogue folder (exit 1 when wrong)")
     check_parser.add_argument("folder", type=Path, help="folder of *.yaml service files")
+    check_parser.add_argument("--as-of", metavar="YYYY-MM-DD", default="",
+                              help="check the holiday calendar's next 12 months from this day (default: today)")
     check_parser.set_defaults(handler=_check)
     schema_parser = services_sub.add_parser("schema", help="print the JSON Schema of a service's form.data")
     schema_parser.add_argument("code", help="service code, e.g. temporary_residence")
@@ -76,10 +82,27 @@ def _schema(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _check(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
+        today = date.fromisoformat(args.as_of) if args.as_of else date.today()
+    except ValueError:
+        ctx.warn("services.bad_as_of", value=args.as_of)
+        return EXIT_USAGE
+    try:
         catalogue = load_catalogue(args.folder)
     except CatalogueInvalidError as exc:
         for problem in exc.problems:
             print(_problem_text(ctx, problem))
+        _check_holidays(ctx, today)
         return EXIT_FAILURE
     ctx.say("services.catalogue_ok", count=len(catalogue.services))
+    _check_holidays(ctx, today)
     return EXIT_OK
+
+
+def _check_holidays(ctx: CliContext, today: date) -> None:
+    """Warnings only: due dates are still computed, from the shipped calendar or with the years it has."""
+    loaded = load_active_holidays(ctx.config.catalogue.holidays_file)
+    if loaded.refused:
+        ctx.warn("services.holidays_refused", detail=loaded.refused)
+    missing = loaded.calendar.uncovered_years(today)
+    if missing:
+        ctx.warn("services.holidays_not_covered", years=", ".join(map(str, missing)))

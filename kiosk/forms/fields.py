@@ -88,7 +88,7 @@ def check_text(spec: FieldSpec, raw: object) -> str:
     return text
 
 
-_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_DATE = re.compile(r"^\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4})\s*$")
 
 
 def parse_date(raw: object) -> date:
@@ -98,8 +98,8 @@ def parse_date(raw: object) -> date:
         return raw
     text = str(raw).strip()
     m = _DATE.match(text)
-    if m is None and re.fullmatch(r"\d{8}", text):
-        m = re.match(r"(\d{2})(\d{2})(\d{4})", text)
+    if m is None and re.fullmatch(r"[0-9]{8}", text):
+        m = re.match(r"([0-9]{2})([0-9]{2})([0-9]{4})", text)
     if m is None:
         raise FieldProblem("forms.date_format")
     try:
@@ -117,7 +117,7 @@ def check_date(_spec: FieldSpec, raw: object) -> date:
 
 def check_id_number(raw: object, id_provinces: frozenset[str]) -> str:
     digits = re.sub(r"[\s.]", "", str(raw))
-    if not re.fullmatch(r"\d{12}", digits):
+    if not re.fullmatch(r"[0-9]{12}", digits):
         raise FieldProblem("forms.id_format")
     if digits[:3] not in id_provinces:
         raise FieldProblem("forms.id_province")
@@ -139,7 +139,7 @@ def id_number_mismatch(id_number: str, sex: object, dob: object) -> str | None:
 
 def check_old_id(_spec: FieldSpec, raw: object) -> str:
     digits = re.sub(r"\s", "", str(raw))
-    if not re.fullmatch(r"\d{9}", digits) or len(set(digits)) == 1:
+    if not re.fullmatch(r"[0-9]{9}", digits) or len(set(digits)) == 1:
         raise FieldProblem("forms.old_id_format")
     return digits
 
@@ -150,7 +150,7 @@ def check_phone(_spec: FieldSpec, raw: object) -> str:
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
-    if not re.fullmatch(r"0\d{9}", digits):
+    if not re.fullmatch(r"0[0-9]{9}", digits):
         raise FieldProblem("forms.phone_format")
     if digits[:3] not in MOBILE_PREFIXES:
         raise FieldProblem("forms.phone_prefix")
@@ -221,7 +221,7 @@ Check = Callable[[FieldSpec, object], object]
 
 # Plates: two province digits, a series of one or two letters (and a digit), then 4 or 5 digits printed
 # "NNNN" or "NNN.NN" (Circular 24/2023/TT-BCA).
-_PLATE = re.compile(r"(\d{2})([A-Z]{1,2}\d?)-?(?:(\d{3})\.?(\d{2})|(\d{4}))")
+_PLATE = re.compile(r"([0-9]{2})([A-Z]{1,2}[0-9]?)-?(?:([0-9]{3})\.?([0-9]{2})|([0-9]{4}))")
 
 
 def check_plate(raw: object) -> str:
@@ -233,7 +233,7 @@ def check_plate(raw: object) -> str:
 
 
 def check_month(raw: object) -> str:
-    m = re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{4})", str(raw).strip())
+    m = re.fullmatch(r"([0-9]{1,2})\s*[/.\-]\s*([0-9]{4})", str(raw).strip())
     if m is None or not 1 <= int(m.group(1)) <= 12 or int(m.group(2)) < 1900:
         raise FieldProblem("forms.month_format")
     return f"{int(m.group(1)):02d}/{m.group(2)}"
@@ -254,10 +254,10 @@ _CHECKS: dict[str, Check] = {
     "old_id_number": check_old_id, "phone": check_phone, "email": check_email, "choice": check_choice,
     "number": check_number, "yes_no": check_yes_no, "address": check_address, "attachment": check_attachment,
     # File code: agency identifier (QCVN 102:2016/BTTTT) + yymmdd + daily sequence.
-    "file_code": _pattern("forms.file_code_format", r"[0-9A-Z]{3}(\.[0-9A-Z]{2}){2}\.[0-9A-Z]{3}-\d{6}-\d{4}"),
-    "id_last4": _pattern("forms.id_last4_format", r"\d{4}"),
+    "file_code": _pattern("forms.file_code_format", r"[0-9A-Z]{3}(\.[0-9A-Z]{2}){2}\.[0-9A-Z]{3}-[0-9]{6}-[0-9]{4}"),
+    "id_last4": _pattern("forms.id_last4_format", r"[0-9]{4}"),
     "plate": lambda _spec, raw: check_plate(raw),
     "month": lambda _spec, raw: check_month(raw),
     # BHYT card code: 2-letter group, benefit digit 1–5, 2-digit province, 10-digit social-insurance number.
-    "insurance_card": _pattern("forms.insurance_card_format", r"[A-Z]{2}[1-5]\d{12}"),
+    "insurance_card": _pattern("forms.insurance_card_format", r"[A-Z]{2}[1-5][0-9]{12}"),
 }

@@ -8,6 +8,8 @@ Usage (the UI's whole contract)::
     errors = form.next()              # [] and moves on, or the step's FieldErrors (nothing moves)
     form.back()                       # one step back (from the review, back to the last step)
     form.at_review                    # True once every step is answered
+    form.field_error(key)             # one stored answer checked alone (a journey asking fact by fact)
+    form.finish()                     # [] and straight to the review, or every problem left (nothing moves)
     form.review_sentences("vi")       # plain sentences to show and read aloud
     form.confirm()                    # the citizen agreed (consent time recorded)
     form.payload()                    # the portal request body (kiosk ↔ provincial system)
@@ -301,6 +303,20 @@ class FormSession:
             return False
         self._step_id = steps[index - 1][0].id
         return True
+
+    def field_error(self, key: str) -> FieldError | None:
+        """The problem with one stored answer, if any (its own check and the rules that look at the day or at other
+        answers), as `next()` would find it; a journey asks one fact per screen and checks it alone."""
+        errors = self._check([self._spec(key)])
+        return errors[0] if errors else None
+
+    def finish(self) -> list[FieldError]:
+        """Go straight to the review when every shown fact checks out (a journey that asks fact by fact does not
+        walk the steps with `next()`); otherwise nothing moves and the problems are returned."""
+        errors = self.check_all()
+        if not errors:
+            self._at_review = True
+        return errors
 
     def check_all(self) -> list[FieldError]:
         return [e for _, fields in self._visible_steps() for e in self._check(fields)]

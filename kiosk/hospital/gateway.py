@@ -5,12 +5,15 @@
 2. `POST {base}/api/egw/KQNhanLichSuKCB2024?token=…&id_token=…&username=…&password=…` with
    {maThe, hoTen, ngaySinh, hoTenCb, cccdCb}: the operator of record comes from HospitalConfig
    (letter 1923/BHXH-CNTT). The base URL is normally the hospital's own relay, so BHXH credentials stay there.
-A 401 answer renews the token once; transport failures become InsuranceUnavailableError.
+A 401 answer renews the token once; transport failures become InsuranceUnavailableError. Every exchange is
+bounded (`kiosk.portal.transport`): a total deadline, a maximum answer size, and no redirects followed, since a
+307/308 would repeat the citizen's name and card number, and the gateway password, to another address.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +26,14 @@ from kiosk.hospital.insurance import (
     InsuranceQuery,
     InsuranceUnavailableError,
     parse_gateway_date,
+)
+from kiosk.portal.transport import (
+    AnswerTooLarge,
+    DeadlineExceeded,
+    Redirected,
+    UnaskedEncoding,
+    bounded_session,
+    exchange,
 )
 
 if TYPE_CHECKING:
@@ -45,7 +56,9 @@ class HttpInsuranceGateway:
     operator_name: str = field(repr=False)
     operator_id_number: str = field(repr=False)
     timeout_s: float = 10.0
-    session: requests.Session = field(default_factory=requests.Session, repr=False)
+    deadline_s: float = 15.0
+    max_answer_bytes: int = 262_144
+    session: requests.Session = field(default_factory=bounded_session, repr=False)
     _token: tuple[str, str] | None = field(default=None, init=False, repr=False)
 
     @classmethod
@@ -59,7 +72,9 @@ class HttpInsuranceGateway:
             password = Path(h.insurance_password_file).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise InsuranceConfigError(f"cannot read hospital.insurance_password_file: {exc.strerror}") from exc
-        return cls(h.insurance_url, h.insurance_username, password, h.operator_name, h.operator_id_number)
+        return cls(h.insurance_url, h.insurance_username, password, h.operator_name, h.operator_id_number,
+                   timeout_s=h.insurance_timeout_s, deadline_s=h.insurance_deadline_s,
+                   max_answer_bytes=h.insurance_max_answer_bytes)
 
     def _password_md5(self) -> str:
         # The gateway's own scheme, not a protection we rely on; the link itself is TLS.
@@ -68,16 +83,26 @@ class HttpInsuranceGateway:
     def _post(self, path: str, body: dict[str, str], params: dict[str, str] | None = None) -> Any:
         url = self.base_url.rstrip("/") + path
         try:
-            response = self.session.post(url, json=body, params=params, timeout=self.timeout_s)
+            response = exchange(self.session, "POST", url, json=body, params=params, timeout=self.timeout_s,
+                                deadline_s=self.deadline_s, max_answer_bytes=self.max_answer_bytes)
+        except Redirected as exc:
+            log.error("insurance gateway answered HTTP %d redirecting to %s; redirects are not followed: check "
+                      "hospital.insurance_url", exc.status, exc.target_origin)
+            raise InsuranceUnavailableError(f"insurance gateway redirected (HTTP {exc.status}); not followed") from None
+        except DeadlineExceeded:
+            raise InsuranceUnavailableError(f"insurance gateway gave no whole answer within {self.deadline_s:g} s") \
+                from None
+        except (AnswerTooLarge, UnaskedEncoding) as exc:
+            raise InsuranceUnavailableError(f"insurance gateway answer refused: {type(exc).__name__}") from None
         except requests.RequestException as exc:
-            raise InsuranceUnavailableError(f"insurance gateway unreachable: {type(exc).__name__}") from exc
-        if response.status_code == 401:
+            raise InsuranceUnavailableError(f"insurance gateway unreachable: {type(exc).__name__}") from None
+        if response.status == 401:
             return {"maKetQua": "401"}
-        if response.status_code >= 500:
-            raise InsuranceUnavailableError(f"insurance gateway answered HTTP {response.status_code}")
+        if response.status >= 500:
+            raise InsuranceUnavailableError(f"insurance gateway answered HTTP {response.status}")
         try:
-            return response.json()
-        except ValueError as exc:
+            return json.loads(response.content)
+        except (ValueError, RecursionError) as exc:
             raise InsuranceUnavailableError("insurance gateway answered something that is not JSON") from exc
 
     def _take_token(self) -> tuple[str, str] | None:

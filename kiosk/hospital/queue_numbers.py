@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from offline_cache.private_files import private_file, tighten_sqlite
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (
     day TEXT NOT NULL, specialty TEXT NOT NULL, last_number INTEGER NOT NULL, last_called INTEGER NOT NULL DEFAULT 0,
@@ -36,9 +38,10 @@ class SqliteQueueNumbers:
         self._path = Path(path)
         self._clock = clock
         self._timeout = busy_timeout_s
-        self._path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self._path)  # owner-only like all of the data folder; SQLite's WAL/SHM copy its mode
         with self._connect() as db:
             db.executescript(_SCHEMA)
+        tighten_sqlite(self._path)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self._path, timeout=self._timeout, isolation_level=None)

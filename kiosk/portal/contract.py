@@ -2,16 +2,44 @@
 
 Status codes are the national portal's `TrangThaiHoSo` values 1–10; their labels for people are in
 `kiosk/i18n/queue.toml` as `queue.status_<n>`. Times are ISO-8601 strings in +07:00, kept as the portal sent them.
+
+Look-up by idempotency key, `GET /v1/applications/by-key` with the `Idempotency-Key` header of the create: answers
+200 with the same object as a status look-up (`dossier_code`, `status`, `due_at`, `history`) when a create under
+that key was accepted, and 404 `{"error": "not_found"}` when the portal never took one. The key is the kiosk's own
+secret (a random value of at least 128 bits minted at Submit), so no ID digits are needed, and it stays out of
+URLs and proxy logs. The kiosk asks before withdrawing a file whose earlier send went unanswered: only that 404
+proves the file never arrived.
+
+Due date. `due_at` is the provincial system's own appointment: its processing time for the procedure the create
+names (`procedure_code`, with `linked_procedures` for a combined file), counted in working days from the day of
+receipt. No field is added for it: the kiosk shows its own estimate (catalogue time on
+`kiosk.catalogue.holidays`) on the review screen, and the simulator counts exactly so; a receipt prints only the
+portal's date, with the working days that date means.
+
+Fees, one payment per file code. `POST /v1/payments` with `{"dossier_code", "id_last4", "method": "vietqr"}` opens
+the payment of the fee the file declared (`fees.expected_amount` of its create) and answers 201; asked again for the
+same file code it opens nothing new and answers 200 with the payment as it stands, paid or not, so a fee is never
+asked twice. `GET /v1/payments/{dossier_code}?id_last4=…` reads it (the kiosk polls this until it is paid). Both
+answer `{"dossier_code", "state", "amount", "currency": "VND", "method", "reference", "requested_at", "paid_at",
+"expires_at"}`; `state` is `not_required` (no fee), `unpaid` (a fee, no payment opened yet), `pending` (opened,
+the bank has not confirmed) or `paid`; `amount` is whole đồng; `reference` is what the transfer must carry (the
+file code). A file waiting for its fee has status 6 and leaves it when paid. Unknown file or wrong digits: 404
+`{"error": "not_found"}`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 SUBMITTED, ACCEPTED, REJECTED_AT_INTAKE, PROCESSING, SUPPLEMENT_REQUESTED = 1, 2, 3, 4, 5
 PAYMENT_REQUESTED, WITHDRAWAL_REQUESTED, STOPPED, DECIDED, DELIVERED = 6, 7, 8, 9, 10
 ALL_STATUSES = tuple(range(1, 11))
+
+
+BY_KEY_PATH = "/v1/applications/by-key"
 
 
 def status_message_key(status: int) -> str:
@@ -77,3 +105,150 @@ class PortalStatisticsResult:
     median_days: float | None
     overdue: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+# ---- checking answers ------------------------------------------------------------------------------------------
+
+FILE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
+_MAX_TIME_TEXT = 40
+_MAX_ID_TEXT = 128
+_MAX_QR_TEXT = 1024
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class ContractViolation(ValueError):
+    """An answer that does not match the contract; the text names the field, never its value."""
+
+
+def check_file_code(value: Any) -> str:
+    if not isinstance(value, str) or not FILE_CODE.fullmatch(value):
+        raise ContractViolation("dossier_code is not a file code")
+    return value
+
+
+def _time(value: Any, name: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 0 < len(value) <= _MAX_TIME_TEXT:
+        raise ContractViolation(f"{name} is not a time")
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ContractViolation(f"{name} is not an ISO-8601 time") from None
+    return value
+
+
+def _status(value: Any, name: str = "status") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in ALL_STATUSES:
+        raise ContractViolation(f"{name} is not a status 1-10")
+    return value
+
+
+def _text(value: Any, name: str, limit: int = _MAX_ID_TEXT) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= limit or _CONTROL.search(value):
+        raise ContractViolation(f"{name} is not a short text")
+    return value
+
+
+def _object(value: Any, name: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ContractViolation(f"{name} is not an object")
+    return value
+
+
+def parse_application_answer(answer: Any, http_status: int) -> ApplicationResult:
+    """201 (created) or 200 (replay of the first answer to this idempotency key)."""
+    if http_status not in (200, 201):
+        raise ContractViolation(f"create answered HTTP {http_status}")
+    body = _object(answer, "answer")
+    receipt = _object(body.get("receipt") or {}, "receipt")
+    qr = receipt.get("qr_payload")
+    return ApplicationResult(
+        dossier_code=check_file_code(body.get("dossier_code")), status=_status(body.get("status", SUBMITTED)),
+        received_at=_time(body.get("received_at"), "received_at"), due_at=_time(body.get("due_at"), "due_at"),
+        replay=http_status == 200, qr_payload=None if qr is None else _text(qr, "qr_payload", _MAX_QR_TEXT))
+
+
+def parse_upload_answer(answer: Any) -> UploadedFile:
+    body = _object(answer, "answer")
+    digest = body.get("sha256")
+    if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-fA-F]{64}", digest):
+        raise ContractViolation("sha256 is not a SHA-256 digest")
+    size = body.get("bytes")
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        raise ContractViolation("bytes is not a size")
+    return UploadedFile(_text(body.get("file_id"), "file_id"), digest, size)
+
+
+def parse_status_answer(answer: Any) -> ApplicationStatusResult:
+    body = _object(answer, "answer")
+    history = body.get("history", [])
+    docs = body.get("result_docs", [])
+    if not isinstance(history, list) or not isinstance(docs, list):
+        raise ContractViolation("history or result_docs is not a list")
+    events = []
+    for item in history:
+        event = _object(item, "history item")
+        at = _time(event.get("at"), "history.at")
+        if at is None:
+            raise ContractViolation("history.at is missing")
+        events.append(StatusEvent(_status(event.get("status"), "history.status"), at))
+    return ApplicationStatusResult(
+        dossier_code=check_file_code(body.get("dossier_code")), status=_status(body.get("status")),
+        due_at=_time(body.get("due_at"), "due_at"), history=tuple(events),
+        result_docs=tuple(_text(d, "result_docs", _MAX_QR_TEXT) for d in docs))
+
+
+def parse_withdrawal_answer(answer: Any) -> WithdrawalResult:
+    body = _object(answer, "answer")
+    outcome = body.get("outcome")
+    if outcome not in ("withdrawn", "requested"):
+        raise ContractViolation("outcome is not withdrawn or requested")
+    return WithdrawalResult(check_file_code(body.get("dossier_code")), str(outcome), _status(body.get("status")))
+
+
+PAYMENTS_PATH = "/v1/payments"
+PAYMENT_STATES = ("not_required", "unpaid", "pending", "paid")
+_MAX_AMOUNT_VND = 10**13 - 1  # what fits the 13 characters of an EMVCo amount
+
+
+@dataclass(frozen=True)
+class PortalPayment:
+    """The portal's record of one file's fee: 201 when a create opened it, 200 for one already open (or paid)."""
+
+    dossier_code: str
+    state: str
+    amount: int
+    reference: str
+    method: str | None = None
+    requested_at: str | None = None
+    paid_at: str | None = None
+    expires_at: str | None = None
+    created: bool = False
+
+
+def parse_payment_answer(answer: Any, http_status: int = 200) -> PortalPayment:
+    if http_status not in (200, 201):
+        raise ContractViolation(f"payment answered HTTP {http_status}")
+    body = _object(answer, "answer")
+    state = body.get("state")
+    if state not in PAYMENT_STATES:
+        raise ContractViolation("state is not a payment state")
+    amount = body.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= _MAX_AMOUNT_VND:
+        raise ContractViolation("amount is not a whole number of dong")
+    if body.get("currency", "VND") != "VND":
+        raise ContractViolation("currency is not VND")
+    if (amount == 0) != (state == "not_required"):
+        raise ContractViolation("amount does not agree with state")
+    method = body.get("method")
+    code = check_file_code(body.get("dossier_code"))
+    paid_at = _time(body.get("paid_at"), "paid_at")
+    if state == "paid" and paid_at is None:
+        raise ContractViolation("paid_at is missing")
+    return PortalPayment(
+        dossier_code=code, state=str(state), amount=amount,
+        reference=check_file_code(body.get("reference", code)),
+        method=None if method is None else _text(method, "method", 32),
+        requested_at=_time(body.get("requested_at"), "requested_at"), paid_at=paid_at,
+        expires_at=_time(body.get("expires_at"), "expires_at"), created=http_status == 201)

@@ -1,17 +1,29 @@
 """Typed errors of the portal adapter: vendor HTTP trouble becomes one of these at the adapter edge.
 
 `retryable` says whether the same request may succeed later (outage, overload, nonsense answer) or never will
-as sent (field errors, key conflict). Each error names the message the kiosk shows (`kiosk/i18n/queue.toml`).
+as sent (field errors, key conflict). `operational` marks faults of the kiosk's own set-up (wrong portal address
+or path, a proxy answering for the portal, refused credentials, a redirect): they are nobody's fault in the
+citizen's file, so the file stays queued, and the sync worker stops sending until a technician fixes them. Their
+reason codes start with `config_` (see `is_configuration_fault`), which is what staff tools look for in a row's
+last error. Each error names the message the kiosk shows (`kiosk/i18n/queue.toml`).
 """
 
 from __future__ import annotations
 
 from kiosk.portal.contract import PortalFieldError
 
+CONFIG_PREFIX = "config_"
+
+
+def is_configuration_fault(reason_code: str | None) -> bool:
+    """True for reason codes of `PortalConfigError`s (what `kiosk queue status` reports to staff)."""
+    return bool(reason_code) and str(reason_code).startswith(CONFIG_PREFIX)
+
 
 class PortalError(Exception):
     message_key = "queue.portal_error"
     retryable = False
+    operational = False
 
     def __init__(self, detail: str = "", *, http_status: int | None = None, retry_after_s: float | None = None,
                  reason_code: str = "portal_error") -> None:
@@ -35,11 +47,19 @@ class PortalNonsenseError(PortalError):
     retryable = True
 
 
-class PortalAccessError(PortalError):
-    """The portal refused this kiosk (401/403): the certificate or credentials need a technician; retry later."""
+class PortalConfigError(PortalError):
+    """An answer the contract does not define for this call (404/405/400/… from a proxy or a wrong base path, a
+    redirect): the kiosk's settings are wrong, not the file. Retried after a technician fixes them."""
+
+    message_key = "queue.portal_config"
+    retryable = True
+    operational = True
+
+
+class PortalAccessError(PortalConfigError):
+    """The portal or a proxy refused this kiosk (401/403/407, TLS): certificate or credentials need a technician."""
 
     message_key = "queue.portal_access"
-    retryable = True
 
 
 class PortalValidationError(PortalError):
@@ -73,8 +93,3 @@ class WithdrawalRefusedError(PortalError):
         super().__init__(f"status {status}", http_status=409, reason_code="not_withdrawable")
         self.status = status
 
-
-class PortalRequestError(PortalError):
-    """Any other 4xx: the request was wrong in a way retrying cannot fix."""
-
-    message_key = "queue.portal_error"

@@ -2,6 +2,9 @@
 
 The body is built only from what the queue stored, in canonical JSON, so a re-send after a crash or a lost
 answer carries the same body under the same `Idempotency-Key` and the portal replays its first answer.
+Only a refusal the contract defines (field errors, a key conflict) becomes `Refused`; a fault of the kiosk's
+set-up (`PortalConfigError`: wrong address, a proxy's 404, refused credentials, a redirect) is `Deferred` and
+marked operational, so the file stays queued and the worker pauses until it is fixed.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ class PortalSender:
                                                for e in exc.errors))
         except PortalError as exc:
             if exc.retryable:
-                return Deferred(exc.reason_code, exc.retry_after_s)
+                return Deferred(exc.reason_code, exc.retry_after_s, operational=exc.operational)
             return Refused(exc.reason_code)
 
     def deliver(self, item: OutgoingSubmission) -> Delivered:

@@ -64,3 +64,127 @@ def test_identity_json_has_the_contract_fields(tmp_path: Path) -> None:
     assert payload["date_of_expiry"] is None
     assert payload["date_of_birth"] == "1958-05-20"
     assert payload["security"]["passive_auth"] == "unchecked"
+
+
+# ---- what `kiosk card read` says for each chip failure, with the emulated chip standing in for the PC/SC reader --
+DEMO = ["--id-number", "001190012345", "--birth", "900314", "--expiry", "300314"]
+
+
+@pytest.fixture(scope="module")
+def demo_card() -> tuple[object, object]:
+    from devices.card.emulator.personalise import TestIssuer, load_profile, personalise
+    from devices.card.emulator.profile import shipped_profiles_folder
+
+    issuer = TestIssuer.generate()
+    return issuer, personalise(load_profile(shipped_profiles_folder() / "demo.toml"), issuer)
+
+
+def _on_the_reader(monkeypatch: pytest.MonkeyPatch, image: object) -> None:
+    """Put `image` on the only reader `kiosk card read` can find (the in-process emulator instead of pcscd)."""
+    import devices.card.pcsc as pcsc
+    from devices.card.emulator.chip import EmulatedChip
+    from devices.card.emulator.inprocess import InProcessChannel
+
+    class Channel(InProcessChannel):
+        def __init__(self, reader_name: str) -> None:
+            super().__init__(EmulatedChip(image))  # type: ignore[arg-type]
+
+        def close(self) -> None:
+            self.removed = True
+
+    monkeypatch.setattr(pcsc, "choose_reader", lambda *_a, **_k: "Emulated reader")
+    monkeypatch.setattr(pcsc, "PcscChannel", Channel)
+
+
+def _behaving(image: object, **behaviour: object) -> object:
+    import dataclasses
+
+    from devices.card.emulator.chip import ChipBehaviour
+
+    return dataclasses.replace(image, behaviour=ChipBehaviour(**behaviour))  # type: ignore[type-var,arg-type]
+
+
+@pytest.mark.parametrize("fault", ["wrong_token", "off_curve_point"])
+def test_a_chip_failing_its_side_of_pace_exits_5_not_genuine(fault: str, demo_card: tuple[object, object],
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    _on_the_reader(monkeypatch, _behaving(demo_card[1], pace_fault=fault))
+    assert main(["card", "read", *DEMO, "--lang", "en"]) == 5
+    err = capsys.readouterr().err
+    assert "could not prove it is genuine" in err
+    assert "MRZ" not in err
+
+
+def test_a_broken_secure_messaging_link_is_not_called_a_removal(demo_card: tuple[object, object],
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import dataclasses
+
+    short = dataclasses.replace(demo_card[1], extended_length=False)  # type: ignore[type-var]
+    _on_the_reader(monkeypatch, _behaving(short, bad_mac_after=2))
+    assert main(["card", "read", *DEMO, "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "secure link to the chip broke" in err
+    assert "left the reader" not in err
+
+
+def _trust_with_expired_crl(issuer: object, folder: Path) -> Path:
+    from datetime import UTC, datetime, timedelta
+
+    from devices.card.emulator.issuer import TestIssuer
+
+    assert isinstance(issuer, TestIssuer)
+    issuer.write_trust_store(folder)
+    now = datetime.now(UTC)
+    (folder / "csca.crl").write_bytes(issuer.crl(this_update=now - timedelta(days=40),
+                                                 next_update=now - timedelta(days=5)))
+    return folder
+
+
+def test_an_expired_crl_reads_the_card_unchecked_and_tells_the_technician(
+        demo_card: tuple[object, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    _on_the_reader(monkeypatch, demo_card[1])
+    trust = _trust_with_expired_crl(demo_card[0], tmp_path / "trust")
+    assert main(["card", "read", *DEMO, "--trust-store", str(trust), "--json", "--lang", "en"]) == 0
+    out, err = capsys.readouterr()
+    security = json.loads(out)["security"]
+    assert security["passive_auth"] == "unchecked"
+    assert security["passive_auth_reason"] == "crl_expired"
+    assert "revocation list (CRL)" in err
+
+
+def test_an_expired_crl_refuses_the_card_when_configured(demo_card: tuple[object, object], tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    _on_the_reader(monkeypatch, demo_card[1])
+    trust = _trust_with_expired_crl(demo_card[0], tmp_path / "trust")
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[card]\nexpired_crl = "refuse"\n', encoding="utf-8")
+    assert main(["--config", str(config), "card", "read", *DEMO, "--trust-store", str(trust), "--lang", "en"]) == 5
+    assert "past its update date" in capsys.readouterr().err
+
+
+def test_a_revoked_document_signer_exits_5_and_says_revoked(demo_card: tuple[object, object], tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from devices.card.emulator.issuer import TestIssuer
+
+    issuer = demo_card[0]
+    assert isinstance(issuer, TestIssuer)
+    _on_the_reader(monkeypatch, demo_card[1])
+    issuer.write_trust_store(tmp_path)
+    (tmp_path / "csca.crl").write_bytes(issuer.crl(revoked=[issuer.dsc_cert.serial_number]))
+    assert main(["card", "read", *DEMO, "--trust-store", str(tmp_path), "--lang", "en"]) == 5
+    assert "has been revoked" in capsys.readouterr().err
+
+
+def test_the_kiosk_trust_store_carries_the_expired_crl_setting(tmp_path: Path) -> None:
+    from kiosk.bootstrap import _trust_store
+    from kiosk.config import load_config
+
+    config = load_config(None, {"card": {"trust_store": str(tmp_path), "expired_crl": "refuse"}})
+    store = _trust_store(config)
+    assert store is not None and store.expired_crl == "refuse"

@@ -68,6 +68,30 @@ def test_a_live_looking_video_of_the_same_person_matches(files: dict[str, Path],
     assert report["frames_used"] >= 3 and float(report["score"]) <= float(report["threshold"])  # type: ignore[arg-type]
 
 
+def test_the_json_report_carries_the_pad_evidence_as_numbers_only(
+        files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = verify(files, "same", "alive", capsys)
+    assert code == 0
+    pad = report["pad"]
+    assert isinstance(pad, dict)
+    assert set(pad["scores"]) >= {"chip_replay", "chip_pixels", "flat_turn", "screen_moire"}
+    assert all(isinstance(v, float) and v < 1.0 for v in pad["scores"].values())
+    assert pad["attack_suspected"] is False and pad["reasons"] == []
+    assert isinstance(pad["chip_distance"], float) and isinstance(pad["parallax"], float)
+    assert report["liveness"]["depth_seen"] is True  # type: ignore[index]
+    # No images or templates: every value is a number, a flag, a short word or a list of those.
+    flat = json.dumps(report)
+    assert len(flat) < 2000 and "base64" not in flat
+
+
+def test_a_thumbnail_reference_is_refused_with_a_message_for_staff(
+        files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    thumb = tmp_path / "thumb.jpg"
+    cv2.imwrite(str(thumb), cv2.resize(cv2.imread(str(files["same"])), (60, 80), interpolation=cv2.INTER_AREA))
+    code = main(["--lang", "en", "face", "verify", "--reference", str(thumb), "--video", str(files["alive"])])
+    assert code == 3 and "too small for the automatic face check" in capsys.readouterr().err
+
+
 def test_the_same_video_against_another_persons_jpeg2000_photo_does_not_match(
         files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     code, report = verify(files, "other", "alive", capsys)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import random
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -58,6 +61,21 @@ def test_retry_withdraw_and_unknown_ids(setup: tuple[Path, list[str]], capsys: p
     assert code == 1 and "portal" in err.lower()
 
 
+def test_withdrawing_a_file_sent_without_an_answer_is_recorded_as_pending_not_cancelled(
+        setup: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]) -> None:
+    cfg, _ = setup
+    config = load_config(cfg)
+    q = SqliteSubmissionQueue(config.queue.db_path, FileKeyProvider(config.queue.key_file))
+    sid = q.enqueue("1.004194", {}, ReceiptFacts("1.004194", "********1234", "1234", 0.0), claim=True).submission_id
+    q.mark_deferred(sid, "connection", 0.0)  # sent once; the answer never came: the portal may hold it
+    q.close()
+    code, out, _ = run(capsys, "--config", str(cfg), "--lang", "en", "queue", "withdraw", sid)
+    assert code == 0 and "cancelled" not in out and "portal answers" in out
+    q = SqliteSubmissionQueue(config.queue.db_path, FileKeyProvider(config.queue.key_file))
+    assert q.get(sid).state.value == "withdrawing"
+    q.close()
+
+
 def test_export_is_encrypted_and_complete(setup: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str],
                                           tmp_path: Path) -> None:
     cfg, ids = setup
@@ -83,3 +101,73 @@ def test_portal_sim_refuses_a_bad_fault_spec(capsys: pytest.CaptureFixture[str],
     code, _, err = run(capsys, "--lang", "en", "portal-sim", "--port", "0", "--db", str(tmp_path / "s.db"),
                        "--faults", "503:9")
     assert code == 2 and "fault" in err.lower()
+
+
+def _flip_receipt(db: Path, sid: str) -> None:
+    conn = sqlite3.connect(db)
+    (blob,) = conn.execute("SELECT receipt FROM submissions WHERE id=?", (sid,)).fetchone()
+    damaged = bytearray(blob)
+    damaged[len(damaged) // 2] ^= 0x10
+    conn.execute("UPDATE submissions SET receipt=?, state='damaged' WHERE id=?", (bytes(damaged), sid))
+    conn.commit()
+    conn.close()
+
+
+def test_status_and_list_show_damaged_rows(setup: tuple[Path, list[str]],
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    cfg, ids = setup
+    _flip_receipt(load_config(cfg).queue.db_path, ids[0])
+    code, out, _ = run(capsys, "--config", str(cfg), "--lang", "en", "queue", "status")
+    assert code == 0 and "damaged" in out and "set aside" in out
+    code, out, _ = run(capsys, "--config", str(cfg), "queue", "status", "--json")
+    assert json.loads(out)["counts"]["damaged"] == 1
+    code, out, _ = run(capsys, "--config", str(cfg), "--lang", "en", "queue", "list")
+    assert code == 0 and len(out.splitlines()) == 3
+    assert any(ids[0] in line and "damaged" in line for line in out.splitlines())
+
+
+def test_status_exits_1_for_a_vanished_queue_until_acknowledged(setup: tuple[Path, list[str]],
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    cfg, _ = setup
+    load_config(cfg).queue.db_path.write_bytes(b"")
+    code, out, err = run(capsys, "--config", str(cfg), "--lang", "en", "queue", "status")
+    assert code == 1 and "3" in err and "0" in err and "emptied" in err
+    code, out, _ = run(capsys, "--config", str(cfg), "queue", "status", "--json")
+    assert code == 1 and json.loads(out)["incidents"][0]["kind"] == "vanished"
+    assert run(capsys, "--config", str(cfg), "--lang", "en", "queue", "status", "--acknowledge")[0] == 0
+    assert run(capsys, "--config", str(cfg), "queue", "status")[0] == 0
+
+
+def test_status_and_list_end_in_clear_lines_after_random_byte_flips(setup: tuple[Path, list[str]],
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    tmp_path: Path) -> None:
+    cfg, _ = setup
+    config = load_config(cfg)
+    q = SqliteSubmissionQueue(config.queue.db_path, FileKeyProvider(config.queue.key_file))
+    facts = ReceiptFacts("1.004194", "********1234", "1234", 0.0)
+    for i in range(60):
+        q.enqueue("1.004194", {"n": i, "text": "x" * 300}, facts)
+    q.close()
+    data = config.queue.db_path.parent
+    pristine = tmp_path / "pristine"
+    shutil.copytree(data, pristine)
+    rng = random.Random(10)
+    codes: set[int] = set()
+    for _ in range(40):
+        shutil.rmtree(data)
+        shutil.copytree(pristine, data)
+        raw = bytearray(config.queue.db_path.read_bytes())
+        for _ in range(rng.choice((1, 4, 32, 256))):
+            raw[rng.randrange(len(raw))] ^= 1 << rng.randrange(8)
+        config.queue.db_path.write_bytes(bytes(raw))
+        for argv in (("queue", "status"), ("queue", "list"), ("queue", "status", "--json"),
+                     ("queue", "list", "--json")):
+            code, out, err = run(capsys, "--config", str(cfg), "--lang", "en", *argv)
+            codes.add(code)
+            assert code in (0, 1), err
+            assert "Traceback" not in out + err
+            if code == 1:
+                assert err.strip() and all(len(line) < 300 for line in err.splitlines())
+            elif argv[-1] == "--json":
+                json.loads(out)
+    assert codes == {0, 1}

@@ -215,3 +215,23 @@ def test_hospital_visit_prints_its_exam_ticket(config: KioskConfig, tmp_path: Pa
     result = print_for_outcome(kiosk, HospitalVisit(), outcome, "vi")
     assert result.output is not None
     assert "B-012" in text_of(result.output)
+
+
+def test_reprint_of_a_row_whose_receipt_is_damaged_is_refused_not_made_up(config: KioskConfig, queue: Any,
+                                                                           tmp_path: Path) -> None:
+    import sqlite3
+
+    from offline_cache.errors import DamagedValueError
+
+    record = queue.enqueue("temporary_residence", {"x": 1}, facts())
+    conn = sqlite3.connect(tmp_path / "queue.sqlite3")
+    (blob,) = conn.execute("SELECT receipt FROM submissions WHERE id=?", (record.submission_id,)).fetchone()
+    damaged = bytearray(blob)
+    damaged[len(damaged) // 2] ^= 0x08
+    conn.execute("UPDATE submissions SET receipt=? WHERE id=?", (bytes(damaged), record.submission_id))
+    conn.commit()
+    conn.close()
+    out = tmp_path / "out"
+    with pytest.raises(DamagedValueError):
+        reprint(PdfFolderPrinter(out), config, queue, record.submission_id)
+    assert not list(out.glob("*.pdf"))

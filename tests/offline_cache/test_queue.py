@@ -20,6 +20,7 @@ from offline_cache import (
     SubmissionNotWithdrawableError,
     SubmissionState,
 )
+from offline_cache.errors import DamagedValueError
 from tests.offline_cache.conftest import KEY, FakeClock, payload, receipt
 
 
@@ -59,7 +60,7 @@ def test_opening_with_another_key_is_refused_not_misread(tmp_path: Path, clock: 
     q.close()
     with pytest.raises(QueueKeyError) as info:
         SqliteSubmissionQueue(tmp_path / "q.sqlite3", StaticKeyProvider(bytes(32)), clock=clock)
-    assert info.value.message_key == "queue.key_problem"
+    assert info.value.message_key == "queue.key_wrong"
 
 
 def test_a_sealed_blob_moved_to_another_row_does_not_open(queue: SqliteSubmissionQueue) -> None:
@@ -69,7 +70,7 @@ def test_a_sealed_blob_moved_to_another_row_does_not_open(queue: SqliteSubmissio
     conn.execute("UPDATE submissions SET payload=(SELECT payload FROM submissions WHERE id=?) WHERE id=?", (a, b))
     conn.commit()
     conn.close()
-    with pytest.raises(QueueKeyError):
+    with pytest.raises(DamagedValueError):
         queue.payload(b)
 
 

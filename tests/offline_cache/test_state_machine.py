@@ -21,6 +21,7 @@ from tests.offline_cache.conftest import KEY, FakeClock, payload, receipt
 
 Q, S, A, R, W = (SubmissionState.QUEUED, SubmissionState.SENDING, SubmissionState.ACCEPTED,
                  SubmissionState.REJECTED, SubmissionState.WITHDRAWN)
+WD = SubmissionState.WITHDRAWING
 
 
 class QueueMachine(RuleBasedStateMachine):
@@ -63,6 +64,7 @@ class QueueMachine(RuleBasedStateMachine):
         self.queue.release([sid])
         if self.model[sid] is S:
             self.model[sid] = Q
+            self.sends[sid] -= 1  # handed back untried
 
     @rule()
     def portal_back(self) -> None:
@@ -102,12 +104,23 @@ class QueueMachine(RuleBasedStateMachine):
     @rule(sid=ids)
     def withdraw(self, sid: str) -> None:
         try:
-            self.queue.withdraw(sid)
+            got = self.queue.withdraw(sid)
         except SubmissionNotWithdrawableError:
-            assert self.model[sid] is not Q
+            assert self.model[sid] not in (Q, WD)
         else:
-            assert self.model[sid] is Q
-            self.model[sid] = W
+            assert self.model[sid] in (Q, WD)
+            # Once handed to a sender, a row may be at the portal: it is never cancelled as "never sent".
+            self.model[sid] = WD if self.model[sid] is WD or self.sends.get(sid, 0) > 0 else W
+            assert got is self.model[sid]
+
+    @rule(sid=ids, reached_portal=st.booleans())
+    def settle_withdrawal(self, sid: str, reached_portal: bool) -> None:
+        code = f"F-{sid[:8]}" if reached_portal else None
+        assert self.queue.settle_withdrawal(sid, code, None, 8 if code else None) == (self.model[sid] is WD)
+        if self.model[sid] is WD:
+            self.model[sid] = A if code else W
+            if code:
+                self.codes[sid] = code
 
     @rule(seconds=st.floats(0, 200))
     def time_passes(self, seconds: float) -> None:

@@ -120,6 +120,52 @@ def test_breaker_stops_hammering_a_dead_portal_then_probes_once(queue: SqliteSub
     assert worker.progress().portal_reachable
 
 
+class MisconfiguredPortal:
+    """A stand-in for a kiosk pointed at the wrong address: every send meets the same set-up fault."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.fixed = False
+
+    def send(self, item: OutgoingSubmission) -> SendResult:
+        self.calls.append(item.submission_id)
+        if self.fixed:
+            return Delivered(f"F-{len(self.calls):04d}", None, None)
+        return Deferred("config_http_404", operational=True)
+
+
+def test_a_setup_fault_opens_the_breaker_at_once_and_keeps_every_file(queue: SqliteSubmissionQueue,
+                                                                    clock: FakeClock) -> None:
+    portal = MisconfiguredPortal()
+    ids = [queue.enqueue("1.004194", payload(i), receipt()).submission_id for i in range(10)]
+    worker = SyncWorker(queue, portal, SyncPolicy(breaker_failures=5, breaker_probe_s=30.0, max_rate_per_s=0.0,
+                                                  concurrency=1), clock=clock, rng=random.Random(1))
+    worker.run_once()
+    assert len(portal.calls) == 1  # not five: every other file would meet the same answer
+    progress = worker.progress()
+    assert progress.breaker_open and progress.operational_fault == "config_http_404"
+    assert queue.counts()[SubmissionState.QUEUED] == 10 and queue.counts()[SubmissionState.REJECTED] == 0
+    clock.advance(31)
+    worker.run_once()
+    assert len(portal.calls) == 2 and worker.progress().breaker_open  # one probe, still wrong
+    portal.fixed = True
+    clock.advance(31)
+    while worker.run_once():
+        pass
+    assert all(queue.get(i).state is SubmissionState.ACCEPTED for i in ids)
+    assert worker.progress().operational_fault is None and worker.progress().portal_reachable
+
+
+def test_an_ordinary_outage_is_not_reported_as_a_setup_fault(queue: SqliteSubmissionQueue,
+                                                             clock: FakeClock) -> None:
+    portal = ScriptedPortal()
+    portal.down = True
+    queue.enqueue("1.004194", payload(), receipt())
+    worker = make(queue, clock, portal, breaker_failures=3)
+    worker.run_once()
+    assert worker.progress().operational_fault is None and not worker.progress().breaker_open
+
+
 def test_breaker_state_machine() -> None:
     clock = FakeClock()
     b = CircuitBreaker(2, 10.0, clock)

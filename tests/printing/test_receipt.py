@@ -122,3 +122,52 @@ def test_long_queue_reference_stays_readable_on_the_roll(receipt: ReceiptData, r
     assert decode(roll_codes["QRCode"]).file_code == reference
     assert "Code128" not in roll_codes  # too long for a barcode a thermal head can draw: the QR code carries it
     assert read_codes(render_receipt(queued, "a4").pdf)["Code128"] == reference
+
+
+# ---- the fee: amount, method and payment reference --------------------------------------------------------------
+
+VIETQR = ("00020101021238570010A00000072701270006970403011300110012345670208QRIBFTTA5303704540470005802VN"
+          "62540525000.00.01.H29-261202-00070825000.00.01.H29-261202-00076304")
+
+
+def _with_payment(receipt: ReceiptData, **change: object) -> ReceiptData:
+    from printing.documents import ReceiptPayment
+
+    fields: dict[str, object] = {"amount_vnd": 7000, "method": "vietqr", "reference": "000.00.01.H29-261202-0007",
+                                 "state": "paid", "paid_at": datetime(2026, 12, 2, 9, 41)}
+    fields.update(change)
+    return dataclasses.replace(receipt, payment=ReceiptPayment(**fields))  # type: ignore[arg-type]
+
+
+def test_paid_fee_prints_amount_method_reference_and_time(receipt: ReceiptData,
+                                                          read_text: Callable[[bytes], str]) -> None:
+    text = " ".join(read_text(render_receipt(_with_payment(receipt)).pdf).split())
+    assert "Phí, lệ phí: 7.000 đồng" in text
+    assert "Hình thức nộp: Chuyển khoản VietQR" in text
+    assert "Mã thanh toán: 000.00.01.H29-261202-0007" in text
+    assert "Đã nộp lúc 09:41 02/12/2026" in text
+    assert "Quét mã VietQR" not in text
+
+
+def test_unpaid_fee_prints_a_vietqr_to_pay_later(receipt: ReceiptData, read_text: Callable[[bytes], str],
+                                                 read_codes: Callable[..., dict[str, str]],
+                                                 read_pages: Callable[..., list[object]]) -> None:
+    payload = VIETQR + "0000"  # a CRC is the payment module's business; printing prints the text it is given
+    data = _with_payment(receipt, state="awaiting", paid_at=None, qr_payload=payload)
+    pdf = render_receipt(data).pdf
+    text = " ".join(read_text(pdf).split())
+    assert "Chưa nộp: hồ sơ chờ nộp phí" in text and "Quét mã VietQR" in text
+    found = {code.text for code in zxingcpp.read_barcodes(read_pages(pdf)[0])}  # type: ignore[arg-type]
+    assert payload in found
+    assert any(t.startswith("VNK1|") for t in found)  # the receipt's own QR is still there
+
+
+def test_english_receipt_explains_the_fee_in_both_languages(receipt: ReceiptData,
+                                                            read_text: Callable[[bytes], str]) -> None:
+    data = dataclasses.replace(_with_payment(receipt), language="en")
+    text = " ".join(read_text(render_receipt(data).pdf).split())
+    assert "Phí, lệ phí" in text and "Fee" in text and "VietQR bank transfer" in text
+
+
+def test_no_payment_prints_no_fee_section(receipt: ReceiptData, read_text: Callable[[bytes], str]) -> None:
+    assert "Phí, lệ phí" not in read_text(render_receipt(receipt).pdf)

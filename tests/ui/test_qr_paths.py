@@ -41,9 +41,17 @@ def test_card_qr_shown_to_the_camera_opens_the_chip(make_kiosk: Any) -> None:
     assert driver.kiosk.session.identity is not None
 
 
-def test_a_qr_code_that_is_not_a_cccd_is_ignored_and_the_camera_keeps_looking(make_kiosk: Any) -> None:
+CARD_TEXT = "001190012345|012345678|Nguyễn Thị Thanh Hương|14031990|Nữ|Số 12 Ngõ 34 Phố Đội Cấn, Hà Nội|20062021"
+
+
+@pytest.mark.parametrize("text", [
+    "https://example.invalid/not-a-card",
+    CARD_TEXT.replace("001190012345", "00119001234²"),                     # a superscript "digit"
+    CARD_TEXT.replace("14031990", "14039990").replace("20062021", "20069990"),  # renewal ages past year 9999
+])
+def test_a_qr_code_that_is_not_a_cccd_is_ignored_and_the_camera_keeps_looking(make_kiosk: Any, text: str) -> None:
     driver = make_kiosk()
-    driver.kiosk.camera = SimulatedCamera(None, frames=[qr_frame("https://example.invalid/not-a-card")], fps=30)
+    driver.kiosk.camera = SimulatedCamera(None, frames=[qr_frame(text)], fps=30)
     driver.tap("start")
     driver.tap("lang_vi")
     driver.insert_card()
@@ -51,6 +59,8 @@ def test_a_qr_code_that_is_not_a_cccd_is_ignored_and_the_camera_keeps_looking(ma
     driver.tap("key_qr")
     driver.wait(lambda: driver.window.current.preview is not None and driver.window.current.preview.frames_shown > 5,
                 10, "frames")
+    seen = driver.window.current.preview.frames_shown
+    driver.wait(lambda: driver.window.current.preview.frames_shown > seen + 5, 10, "more frames")
     assert driver.kiosk.session.state is SessionState.IDENTIFY
     assert driver.window.current.mode == "qr"
 

@@ -1,5 +1,8 @@
 """Status look-up: scan the receipt's QR code or type the file code and the last four ID digits; withdraw a file
 that is still early enough (services.md §6, row 9: "withdraw if status 1"; the portal decides the rest).
+A receipt printed while the file waited carries the kiosk's local reference instead of a file code; it finds
+the waiting file, and withdrawing it follows the queue's rule (kiosk.operations.withdraw_file), whose message
+says whether it was cancelled before sending, withdrawn at the portal, or recorded until the portal answers.
 
 No card is needed, and nothing of earlier visits is listed: the citizen must hold the receipt or know the code.
 A file submitted at this kiosk can have its receipt printed again from the queue record (kiosk.receipts), so a
@@ -128,7 +131,7 @@ class StatusScreen(Screen):
             done = self.text(kiosk.translate(self.withdraw_result.message_key, lang), "ok")
             done.setObjectName("withdraw_message")
             layout.addWidget(done)
-        elif self.outcome.kind == "found" and kiosk.can_withdraw(self.file_code, self.outcome.status):
+        elif kiosk.can_withdraw_outcome(self.outcome):
             withdraw = self.button("status_withdraw", "cross", role="help")
             withdraw.setObjectName("status_withdraw")
             withdraw.clicked.connect(self._withdraw)
@@ -194,7 +197,7 @@ class StatusScreen(Screen):
         kiosk = self.ctx.kiosk
 
         def work() -> tuple[Any, str | None]:
-            outcome = kiosk.submissions.lookup_status(code, last4)
+            outcome = kiosk.look_up_file(code, last4)
             local = reprintable_submission(kiosk, code, last4) if outcome.kind == "found" else None
             return outcome, local
 
@@ -238,7 +241,7 @@ class StatusScreen(Screen):
             self.withdraw_result = result
             self.rebuild()
 
-        self.ctx.tasks.run(lambda: self.ctx.kiosk.submissions.withdraw(file_code=code, id_last4=last4), done)
+        self.ctx.tasks.run(lambda: self.ctx.kiosk.withdraw_file(code, last4), done)
 
     def _stop(self) -> None:
         if self.preview is not None:

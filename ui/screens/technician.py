@@ -100,7 +100,12 @@ class TechnicianScreen(Screen):
 
     def _build_queue(self, box: QVBoxLayout) -> None:
         for label, value in self.ctx.kiosk.queue_summary():
-            box.addWidget(self.text(f"{self.t(label)}: {value}"))
+            if label == "queue_warning":  # a vanished, shrunk or quarantined queue file: shown as an error line
+                warning = self.text("✗ " + value, "error")
+                warning.setObjectName("tech_queue_warning")
+                box.addWidget(warning)
+            else:
+                box.addWidget(self.text(f"{self.t(label)}: {value}"))
 
     def _build_reprint(self, box: QVBoxLayout) -> None:
         box.addWidget(ReprintPanel(self.ctx))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -45,7 +45,29 @@ from devices.card.transport import contactless_atr
 
 AID_EMRTD = bytes.fromhex("A0000002471001")
 FID_CARD_ACCESS = 0x011C
+FID_ATR_INFO = 0x2F01
+PUBLIC_FIDS = frozenset({FID_CARD_ACCESS, FID_ATR_INFO})  # readable in the master file before access control
 SW_AUTH_FAILED = 0x6300
+
+
+@dataclass(frozen=True)
+class ChipBehaviour:
+    """Where a chip departs from the plain one. Defaults: the plain chip."""
+
+    # Where the chip announces extended length: its ATR card capabilities, EF.ATR/INFO, or nowhere.
+    length_info: Literal["atr", "ef_atr_info", "none"] = "atr"
+    # What it announces there; None: the truth. A false claim stands for a chip (or reader) that says yes and fails.
+    length_claim: bool | None = None
+    # For an extended command it cannot take: "first" answers 6700 at once; "after_access" checks the current file
+    # (6985), the file's existence (6A82) and access rights (6982) before the length (6700).
+    length_check: Literal["first", "after_access"] = "first"
+    # How a protected extended command it cannot take fails: plain 6700, or the session is dropped (6988).
+    extended_refusal: Literal["wrong_length", "session_lost"] = "wrong_length"
+    # A chip that accepts the reader's PACE token but answers a wrong token of its own, or sends a point that is
+    # not on the curve (as an invalid-curve attack would).
+    pace_fault: Literal["none", "wrong_token", "off_curve_point"] = "none"
+    # Spoil the MAC of the n-th protected response (1 = the first); 0: never.
+    bad_mac_after: int = 0
 
 
 class ChipContents(Protocol):
@@ -63,6 +85,8 @@ class ChipContents(Protocol):
     def pace_curve(self) -> str | None: ...
     @property
     def extended_length(self) -> bool: ...
+    @property
+    def behaviour(self) -> ChipBehaviour: ...
 
 
 @dataclass
@@ -79,7 +103,11 @@ class EmulatedChip:
                  atr: bytes | None = None) -> None:
         self.image = image
         self._random = random
-        self.atr = contactless_atr(image.extended_length) if atr is None else atr
+        behaviour = image.behaviour
+        claim = image.extended_length if behaviour.length_claim is None else behaviour.length_claim
+        if atr is None:
+            atr = contactless_atr(claim if behaviour.length_info == "atr" else None)
+        self.atr = atr
         self.short_ef_ids = True  # False: behave like chips that need SELECT before READ BINARY
         self.reset()
 
@@ -93,6 +121,7 @@ class EmulatedChip:
         self._ca_oid: str | None = None
         self._pending: _Pending | None = None
         self._leftover = b""
+        self._protected_answers = 0
 
     @property
     def authenticated(self) -> bool:
@@ -105,8 +134,40 @@ class EmulatedChip:
             return SW_WRONG_LENGTH.to_bytes(2, "big")
         extended = len(raw) >= 7 and raw[4] == 0
         if extended and not self.image.extended_length:
-            return SW_WRONG_LENGTH.to_bytes(2, "big")
+            return self._refuse_extended(command).to_bytes()
         return self._process(command).to_bytes()
+
+    def _refuse_extended(self, command: CommandApdu) -> ResponseApdu:
+        """An extended command this chip cannot take, refused in the order `behaviour` names."""
+        behaviour = self.image.behaviour
+        if command.cla & 0x0C:
+            if self._session is None:
+                return ResponseApdu.status(SW_SM_OBJECTS_INCORRECT)
+            if behaviour.extended_refusal == "session_lost":
+                self._drop_session()
+                return ResponseApdu.status(SW_SM_OBJECTS_INCORRECT)
+            return ResponseApdu.status(SW_WRONG_LENGTH)
+        if behaviour.length_check == "after_access":
+            refusal = self._access_refusal(command)
+            if refusal is not None:
+                return ResponseApdu.status(refusal)
+        return ResponseApdu.status(SW_WRONG_LENGTH)
+
+    def _access_refusal(self, command: CommandApdu) -> int | None:
+        """The status a READ BINARY would meet before its length is looked at, or None."""
+        if command.ins == 0xB0 and command.p1 & 0x80:
+            fid: int | None = 0x0100 | (command.p1 & 0x1F)
+        elif command.ins in (0xB0, 0xB1):
+            fid = self._current
+        else:
+            return None
+        if fid is None:
+            return SW_CONDITIONS_NOT_SATISFIED
+        if fid not in self.image.files or (fid not in PUBLIC_FIDS and not self._app_selected):
+            return SW_FILE_NOT_FOUND
+        if not self._may_read(fid):
+            return SW_SECURITY_NOT_SATISFIED
+        return None
 
     def _process(self, command: CommandApdu) -> ResponseApdu:
         leftover, self._leftover = self._leftover, b""
@@ -131,6 +192,9 @@ class EmulatedChip:
             if plain.ne is not None and len(answer.data) > plain.ne:
                 answer = ResponseApdu.status(SW_WRONG_LENGTH)
             wrapped = wrap_response(session, answer)
+            self._protected_answers += 1
+            if self._protected_answers == self.image.behaviour.bad_mac_after:
+                wrapped = ResponseApdu(wrapped.data[:-1] + bytes([wrapped.data[-1] ^ 0x01]), wrapped.sw)
             if self._pending is not None:
                 self._session, self._pending = self._pending.session, None
             limit = command.ne or SHORT_MAX_NE
@@ -161,7 +225,7 @@ class EmulatedChip:
     # --- files (ISO/IEC 7816-4 §11.2, §11.3) ---------------------------------------------------------------
 
     def _may_read(self, fid: int) -> bool:
-        return fid == FID_CARD_ACCESS or (self._app_selected and self._session is not None)
+        return fid in PUBLIC_FIDS or (self._app_selected and self._session is not None)
 
     def _select(self, command: CommandApdu) -> ResponseApdu:
         if command.p1 == 0x04:
@@ -174,7 +238,7 @@ class EmulatedChip:
             if fid == 0x3F00:
                 self._app_selected, self._current = False, None
                 return ResponseApdu.status(SW_OK)
-            if fid not in self.image.files or (fid != FID_CARD_ACCESS and not self._app_selected):
+            if fid not in self.image.files or (fid not in PUBLIC_FIDS and not self._app_selected):
                 return ResponseApdu.status(SW_FILE_NOT_FOUND)
             if not self._may_read(fid):
                 return ResponseApdu.status(SW_SECURITY_NOT_SATISFIED)
@@ -278,7 +342,7 @@ class EmulatedChip:
         if curve is None or suite is None or curve.name != self.image.pace_curve or items.get(0x83) != b"\x01":
             return ResponseApdu.status(SW_WRONG_DATA)
         self._drop_session()
-        self._pace = ChipPace(self.image.mrz_info, oid, curve, suite)
+        self._pace = ChipPace(self.image.mrz_info, oid, curve, suite, fault=self.image.behaviour.pace_fault)
         return ResponseApdu.status(SW_OK)
 
     def _general_authenticate(self, command: CommandApdu) -> ResponseApdu:

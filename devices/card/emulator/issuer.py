@@ -1,11 +1,13 @@
 """A throw-away issuing authority for tests and demos: a self-signed CSCA and a Document Signer it certifies
-(ICAO 9303-12 §7.1.1 certificate profiles, kept to what Passive Authentication checks).
+(ICAO 9303-12 §7.1.1 certificate profiles, kept to what Passive Authentication checks), and the CSCA's CRLs
+(§7.1.4, RFC 5280 §5).
 
 Keys are written unencrypted by `save`: they exist only to personalise virtual cards and must never sign anything real.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -140,6 +142,29 @@ class TestIssuer:
             dsc_key=keys[1], dsc_cert=x509.load_pem_x509_certificate((root / _DSC_CERT).read_bytes()),
             rsa_pss=pss_flag.exists() and pss_flag.read_text().strip() == "1",
         )
+
+    def crl(self, revoked: Iterable[int] = (), *, this_update: datetime | None = None,
+            next_update: datetime | None = None, issuer_name: x509.Name | None = None) -> bytes:
+        """A CRL signed by this CSCA (PEM) listing the `revoked` serial numbers. Issued yesterday and due again in
+        30 days unless given (a past `next_update` is an expired CRL). `issuer_name` lets a test forge another
+        CSCA's list with this CSCA's key."""
+        now = datetime.now(UTC)
+        issued = this_update or now - timedelta(days=1)
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(issuer_name or self.csca_cert.subject)
+            .last_update(issued)
+            .next_update(next_update or issued + timedelta(days=30))
+        )
+        for serial in revoked:
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(issued).build())
+        if isinstance(self.csca_key, rsa.RSAPrivateKey) and self.rsa_pss:
+            pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
+            signed = builder.sign(self.csca_key, hashes.SHA256(), rsa_padding=pss)
+        else:
+            signed = builder.sign(self.csca_key, hashes.SHA256())
+        return signed.public_bytes(serialization.Encoding.PEM)
 
     def write_trust_store(self, folder: str | Path) -> Path:
         """Put the CSCA certificate (only) where a kiosk's trust folder expects it; returns the file written."""

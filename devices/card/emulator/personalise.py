@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from devices.card.active_auth import AaPrivateKey
+from devices.card.emulator.chip import ChipBehaviour
 from devices.card.emulator.domain_parameters import EXPLICIT_CURVES, explicit_spki
 from devices.card.emulator.issuer import TestIssuer
 from devices.card.emulator.profile import CardProfile, PersonData, ProfileError, load_profile
@@ -28,7 +29,7 @@ from devices.card.lds.dg13 import build_dg13, format_date, parse_dg13
 from devices.card.lds.dg14 import build_dg14, parse_dg14
 from devices.card.lds.dg15 import build_dg15
 from devices.card.lds.errors import LdsError
-from devices.card.lds.files import FID_CARD_ACCESS, FID_COM, FID_SOD, dg_fid
+from devices.card.lds.files import FID_ATR_INFO, FID_CARD_ACCESS, FID_COM, FID_SOD, dg_fid
 from devices.card.lds.mrz import NO_EXPIRY_MRZ_DATE, build_td1, name_field, parse_mrz, yymmdd
 from devices.card.lds.security_infos import (
     ID_AA,
@@ -45,6 +46,7 @@ from devices.card.lds.security_infos import (
 )
 from devices.card.lds.sod import sign_sod
 from devices.card.public_keys import ASN1_ERRORS
+from devices.card.tlv import encode_tlv
 
 __all__ = ["CardImage", "CardProfile", "TestIssuer", "load_profile", "personalise", "tamper"]
 
@@ -65,6 +67,7 @@ class CardImage:
     pace_curve: str | None = None
     extended_length: bool = True
     pace_cipher: str = "AES-CBC-CMAC-128"
+    behaviour: ChipBehaviour = field(default_factory=ChipBehaviour)
 
     def __repr__(self) -> str:
         fids = ", ".join(f"{fid:04X}" for fid in sorted(self.files))
@@ -181,11 +184,28 @@ def personalise(profile: CardProfile, issuer: TestIssuer) -> CardImage:
     files[FID_SOD] = sod
     if options.pace_curve:
         files[FID_CARD_ACCESS] = build_card_access(options.pace_curve, cipher=options.pace_cipher)
+    behaviour = ChipBehaviour(
+        length_info=options.length_info, length_claim=options.length_claim, length_check=options.length_check,
+        extended_refusal=options.extended_refusal, pace_fault=options.pace_fault, bad_mac_after=options.bad_mac_after,
+    )
+    if options.length_info == "ef_atr_info":
+        claim = options.extended_length if options.length_claim is None else options.length_claim
+        files[FID_ATR_INFO] = atr_info(claim)
     return CardImage(
         files=files, mrz_info=parse_mrz("".join(lines)).access_key_text, aa_private_key=aa_key,
         ca_private_key=ca_key, pace_curve=options.pace_curve, extended_length=options.extended_length,
-        pace_cipher=options.pace_cipher,
+        pace_cipher=options.pace_cipher, behaviour=behaviour,
     )
+
+
+def atr_info(extended_length: bool) -> bytes:
+    """EF.ATR/INFO content (ISO/IEC 7816-4): card capabilities DO'47' (b7 of the third byte: extended
+    Lc/Le) and, when extended, the extended length information DO'7F66' (maximum Nc and Ne)."""
+    capabilities = encode_tlv(0x47, bytes([0x00, 0x00, 0x40 if extended_length else 0x00]))
+    if not extended_length:
+        return capabilities
+    limits = encode_tlv(0x02, (0xFFFF).to_bytes(2, "big")) + encode_tlv(0x02, (0xFFFF).to_bytes(2, "big"))
+    return capabilities + encode_tlv(0x7F66, limits)
 
 
 def tamper(image: CardImage, dg: int) -> CardImage:

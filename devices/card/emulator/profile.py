@@ -2,7 +2,9 @@
 
 A profile file has top-level `name` and `photo` (path relative to the file), a `[person]` table with the citizen's
 data (dates as TOML dates or "YYYY-MM-DD"; `date_of_expiry = "none"` for a card without expiry) and a `[card]`
-table with chip options. All data in shipped profiles is fictional.
+table with chip options. All data in shipped profiles is fictional. Besides the chip's features, `[card]` can make
+the virtual chip behave like awkward or faulty real ones, for testing the reader: `length_info`, `length_claim`,
+`length_check`, `extended_refusal`, `pace_fault` and `bad_mac_after` (see `emulator.chip.ChipBehaviour`).
 """
 
 from __future__ import annotations
@@ -61,6 +63,12 @@ class CardOptions:
     face_container: Literal["19794", "39794"] = "19794"
     dg13_parents_nested: bool = True
     hash_algorithm: str = "sha256"
+    length_info: Literal["atr", "ef_atr_info", "none"] = "atr"
+    length_claim: bool | None = None
+    length_check: Literal["first", "after_access"] = "first"
+    extended_refusal: Literal["wrong_length", "session_lost"] = "wrong_length"
+    pace_fault: Literal["none", "wrong_token", "off_curve_point"] = "none"
+    bad_mac_after: int = 0
 
 
 @dataclass(frozen=True)
@@ -127,13 +135,18 @@ def _options(table: Mapping[str, Any]) -> CardOptions:
         "ca_key_parameters": ("named", "explicit"),
         "face_container": ("19794", "39794"),
         "hash_algorithm": ("sha1", "sha224", "sha256", "sha384", "sha512"),
+        "length_info": ("atr", "ef_atr_info", "none"), "length_check": ("first", "after_access"),
+        "extended_refusal": ("wrong_length", "session_lost"), "pace_fault": ("none", "wrong_token", "off_curve_point"),
     }
     for key, allowed in choices.items():
         if key in values and values[key] not in allowed:
             raise ProfileError(f"{key} must be one of {', '.join(allowed)}")
-    for key in ("chip_auth", "extended_length", "dg13_parents_nested"):
+    for key in ("chip_auth", "extended_length", "dg13_parents_nested", "length_claim"):
         if key in values and not isinstance(values[key], bool):
             raise ProfileError(f"{key} must be true or false")
+    after = values.get("bad_mac_after", 0)
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= 10_000:
+        raise ProfileError("bad_mac_after must be a whole number from 0 to 10000")
     return CardOptions(**values)
 
 

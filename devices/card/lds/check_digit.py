@@ -10,7 +10,7 @@ class CheckDigitError(ValueError):
 
 
 def _value(char: str) -> int:
-    if char.isdigit():
+    if "0" <= char <= "9":  # not str.isdigit(): "²" and other scripts' digits are no MRZ characters
         return int(char)
     if "A" <= char <= "Z":
         return ord(char) - ord("A") + 10

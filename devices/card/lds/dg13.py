@@ -22,6 +22,7 @@ _INTEGER = 0x02
 _UTF8 = 0x0C
 _STRING_TAGS = frozenset({0x0C, 0x13, 0x16, 0x14, 0x1E, 0x04})
 _MAX_NESTING = 8
+MIN_DATE_YEAR = 1900  # earlier years in a card's dates are damage, not history
 
 F_ID_NUMBER = 1
 F_FULL_NAME = 2
@@ -111,12 +112,15 @@ class Dg13:
 
 
 def parse_date(text: str) -> date | None:
-    """dd/mm/yyyy (also with '-' or '.'); None when it is not a real date."""
+    """dd/mm/yyyy (also d/m, or with '-' or '.'), ASCII digits, year from 1900; None when it is not a real date."""
     parts = text.strip().replace("-", "/").replace(".", "/").split("/")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    day, month, year = parts
+    if not (1 <= len(day) <= 2 and 1 <= len(month) <= 2 and len(year) == 4) or int(year) < MIN_DATE_YEAR:
         return None
     try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        return date(int(year), int(month), int(day))
     except ValueError:
         return None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 AID_EMRTD = bytes.fromhex("A0000002471001")
 
 FID_CARD_ACCESS = 0x011C
+FID_ATR_INFO = 0x2F01  # EF.ATR/INFO in the master file (ISO/IEC 7816-4, ICAO 9303-10)
 FID_COM = 0x011E
 FID_SOD = 0x011D
 

@@ -30,7 +30,7 @@ def id_number_problem_codes(id_number: str, date_of_birth: date | None, sex: str
     `birth_year_digits` ("YY") stands in for a birth date whose century is unknown (an MRZ-only read): then only
     the year digits are compared, since guessing the century would make the century check meaningless.
     """
-    if len(id_number) != 12 or not id_number.isdigit():
+    if len(id_number) != 12 or not (id_number.isascii() and id_number.isdigit()):  # isdigit alone takes "²"
         return (ID_NOT_12_DIGITS,)
     problems = []
     code = int(id_number[3])

@@ -235,7 +235,7 @@ def expiry_date(text: str) -> date | None:
 
 
 def _date(text: str, century: int) -> date | None:
-    if len(text) != 6 or not text.isdigit():
+    if len(text) != 6 or not (text.isascii() and text.isdigit()):  # isdigit alone takes "²" and "٣"
         return None
     try:
         return date(century + int(text[0:2]), int(text[2:4]), int(text[4:6]))

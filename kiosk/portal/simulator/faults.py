@@ -10,11 +10,12 @@ SPEC is a comma-separated list of items, each `kind:value`:
 | `lost:0.1` | process the request (the file is created) then reset the connection: the answer is lost |
 | `truncate:0.1` | process, then send a body cut short of its `Content-Length` and close |
 | `garbage:0.1` | process, then answer 200 with a body that is not JSON |
-| `latency:50ms` / `latency:20ms-80ms` | delay every answer by that (range drawn uniformly) |
+| `latency:50ms` / `latency:20ms-80ms` | delay every answer by that (range drawn uniformly; at most 60 s) |
 | `outage:10s/30s` | in every 30 s period, the first 10 s answer 503 (`outage:on` = down until changed) |
 | `seed:42` | seed of the fault dice, for repeatable runs |
 
-An empty SPEC means a healthy portal. Faults apply to `/v1/...` only, never to the simulator's `/_sim/...`.
+Other durations are at most a day. An empty SPEC means a healthy portal. Faults apply to `/v1/...` only, never
+to the simulator's `/_sim/...`.
 """
 
 from __future__ import annotations
@@ -59,8 +60,9 @@ class FaultSpec:
                 kwargs["retry_after_s"] = _duration(value, raw, default_unit="s")
             elif kind == "latency":
                 low, _, high = value.partition("-")
-                lo = _duration(low, raw, default_unit="ms")
-                kwargs["latency_s"] = (lo, _duration(high, raw, default_unit="ms") if high else lo)
+                lo = _duration(low, raw, default_unit="ms", limit_s=MAX_LATENCY_S)
+                kwargs["latency_s"] = (lo, _duration(high, raw, default_unit="ms", limit_s=MAX_LATENCY_S)
+                                       if high else lo)
             elif kind == "outage":
                 if value.strip().lower() in ("on", "always"):
                     kwargs["outage_always"] = True
@@ -94,15 +96,20 @@ def _probability(value: str, raw: str) -> float:
     return p
 
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
+_DURATION = re.compile(r"^\s*(\d{1,9}(?:\.\d{1,6})?)\s*(ms|s|m)?\s*$")
+MAX_LATENCY_S = 60.0  # a handler thread sleeps this long: more would pin the bounded connection threads
+MAX_DURATION_S = 86400.0
 
 
-def _duration(value: str, raw: str, default_unit: str) -> float:
+def _duration(value: str, raw: str, default_unit: str, limit_s: float = MAX_DURATION_S) -> float:
     m = _DURATION.match(value)
     if not m:
         raise FaultSpecError(f"duration like 50ms or 10s expected in {raw!r}")
     unit = m.group(2) or default_unit
-    return float(m.group(1)) * {"ms": 0.001, "s": 1.0, "m": 60.0}[unit]
+    seconds = float(m.group(1)) * {"ms": 0.001, "s": 1.0, "m": 60.0}[unit]
+    if seconds > limit_s:
+        raise FaultSpecError(f"duration at most {limit_s:.0f} s in {raw!r}")
+    return seconds
 
 
 class FaultPlan:

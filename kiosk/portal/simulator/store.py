@@ -4,11 +4,20 @@ It behaves like the adapter contract's provincial system: a create with a known 
 body hash replays the first answer; a different body under that key is a conflict. Statuses are the DVCQG codes
 (1 submitted, 2 accepted, 3 rejected at intake, 4 processing, 5 supplement requested, 7 withdrawal requested,
 8 stopped, 9 decided, 10 result delivered) and advance one step every `step_s` seconds along the file's fate.
+A file that declared a fee (`fees.expected_amount` > 0) and is not paid when it would go into processing waits
+at 6 (payment requested) until paid, then goes on. One payment per file code: asked again, the store answers the
+one it has. The bank's confirmation arrives `payment_confirm_s` after the payment was opened (None: only when a
+test calls `confirm_payment`).
+
+The due date (`due_at`) is what a provincial system computes from its own procedure list: the procedure codes of
+the file (main and linked) name a catalogue service, whose processing time is counted in working days on the
+kiosk's own calendar (`kiosk.catalogue.holidays`: public holidays, swapped days off, make-up Saturdays).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import random
@@ -18,6 +27,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from kiosk.catalogue.holidays import HolidayCalendar, load_holidays
+from kiosk.catalogue.model import Catalogue
+from offline_cache.private_files import private_file, tighten_sqlite
 
 VN = dt.timezone(dt.timedelta(hours=7))
 FATES: dict[str, tuple[int, ...]] = {
@@ -46,6 +59,14 @@ CREATE TABLE IF NOT EXISTS applications (
 );
 CREATE TABLE IF NOT EXISTS uploads (file_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, bytes INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sequences (prefix TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS payments (
+    dossier_code TEXT PRIMARY KEY,
+    amount INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    requested_at REAL NOT NULL,
+    confirm_at REAL,
+    paid_at REAL
+);
 """
 
 
@@ -59,15 +80,32 @@ def iso(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts, VN).isoformat(timespec="seconds")
 
 
-def due_date(received: float, working_days: int) -> float:
-    """`working_days` Monday–Friday days after receipt, at 17:00 Vietnam time."""
-    day = dt.datetime.fromtimestamp(received, VN).date()
-    left = working_days
-    while left > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
+def due_date(received: float, working_days: int, calendar: HolidayCalendar | None = None) -> float:
+    """`working_days` working days after the day of receipt (as the kiosk counts them), at 17:00 Vietnam time."""
+    day = (calendar or load_holidays()).add_working_days(dt.datetime.fromtimestamp(received, VN).date(),
+                                                         working_days)
     return dt.datetime.combine(day, dt.time(17, 0), VN).timestamp()
+
+
+ProcedureKey = tuple[str, ...]  # the main procedure code, then the linked ones in order
+
+
+def processing_times(catalogue: Catalogue) -> dict[ProcedureKey, int]:
+    """Each service's processing time in working days, by the procedure codes a create body carries."""
+    return {tuple(p.procedure_code for p in s.procedures): s.processing_working_days for s in catalogue.services}
+
+
+@functools.cache
+def shipped_processing_times() -> dict[ProcedureKey, int]:
+    from kiosk.catalogue.loader import load_catalogue
+
+    return processing_times(load_catalogue())
+
+
+def procedure_key(body: Mapping[str, Any]) -> ProcedureKey:
+    linked = body.get("linked_procedures")
+    codes = [p.get("procedure_code") for p in linked if isinstance(p, Mapping)] if isinstance(linked, list) else []
+    return (str(body.get("procedure_code", "")), *(str(c) for c in codes))
 
 
 @dataclass(frozen=True)
@@ -82,17 +120,26 @@ class IdempotencyConflict(Exception):
 
 class SimulatorStore:
     def __init__(self, path: Path | str, clock: Callable[[], float], *, step_s: float = 60.0,
-                 fates: Mapping[str, float] | None = None, working_days: int = 5, seed: int | None = None) -> None:
+                 fates: Mapping[str, float] | None = None, working_days: int = 5, seed: int | None = None,
+                 payment_confirm_s: float | None = 10.0, calendar: HolidayCalendar | None = None,
+                 processing: Mapping[ProcedureKey, int] | None = None) -> None:
+        if str(path) != ":memory:":  # application bodies hold names and ID numbers: owner-only files
+            private_file(Path(path), folder=False)
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_SCHEMA)
+        if str(path) != ":memory:":
+            tighten_sqlite(Path(path))
         self._lock = threading.Lock()
         self._clock = clock
         self.step_s = step_s
         self.fates = dict(fates or {})
-        self.working_days = working_days
+        self.working_days = working_days  # for a procedure the catalogue does not know
+        self.calendar = calendar or load_holidays()
+        self.processing = dict(processing or {})
         self._rng = random.Random(seed)
+        self.payment_confirm_s = payment_confirm_s
 
     def close(self) -> None:
         with self._lock:
@@ -131,7 +178,8 @@ class SimulatorStore:
                     "id_last4, body, fate, created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (code, key, digest, str(body.get("procedure_code", "")), agency, id_number[-4:],
                      json.dumps(body, ensure_ascii=False), self._pick_fate(), now,
-                     iso(due_date(now, self.working_days))))
+                     iso(due_date(now, self.processing.get(procedure_key(body), self.working_days),
+                                  self.calendar))))
                 self._conn.execute("COMMIT")
             except IdempotencyConflict:
                 raise
@@ -150,8 +198,12 @@ class SimulatorStore:
         _, created, _, fate, frozen, frozen_at, *_ = row
         path = FATES.get(fate, FATES["normal"])
         now = self._clock() if frozen_at is None else frozen_at
-        steps = int((now - created) // self.step_s) if self.step_s > 0 else len(path)
-        hist = [(s, created + i * self.step_s) for i, s in enumerate(path[: max(steps, 0) + 1])]
+        fee_path = self._fee_history(row[0], created, now) if fate == "normal" else None
+        if fee_path is not None:
+            hist = fee_path
+        else:
+            steps = int((now - created) // self.step_s) if self.step_s > 0 else len(path)
+            hist = [(s, created + i * self.step_s) for i, s in enumerate(path[: max(steps, 0) + 1])]
         if frozen is not None:
             hist.append((frozen, frozen_at))
         return hist
@@ -172,6 +224,17 @@ class SimulatorStore:
         return {"dossier_code": code, "status": hist[-1][0], "procedure_code": row[7], "due_at": row[2],
                 "history": [{"status": s, "at": iso(t)} for s, t in hist], "result_docs": []}
 
+    def find_by_key(self, key: str) -> dict[str, Any] | None:
+        """The status answer of the application created under `key`, or None if no create was ever accepted."""
+        with self._lock:
+            found = self._conn.execute("SELECT dossier_code FROM applications WHERE idem_key=?", (key,)).fetchone()
+            row = self._row(found[0]) if found else None
+            if row is None:
+                return None
+            hist = self._history(row)
+        return {"dossier_code": row[0], "status": hist[-1][0], "procedure_code": row[7], "due_at": row[2],
+                "history": [{"status": s, "at": iso(t)} for s, t in hist], "result_docs": []}
+
     def withdraw(self, code: str, id_last4: str) -> tuple[str, int] | None:
         """Returns (outcome, status) with outcome "withdrawn" | "requested" | "refused"; None if not found."""
         with self._lock:
@@ -185,6 +248,95 @@ class SimulatorStore:
                                    (new, self._clock(), code))
                 return ("withdrawn" if new == 8 else "requested", new)
             return ("refused", current)
+
+    # ---- fees ----------------------------------------------------------------------------------------------
+
+    def _fee(self, code: str) -> int:
+        found = self._conn.execute("SELECT body FROM applications WHERE dossier_code=?", (code,)).fetchone()
+        fees = json.loads(found[0]).get("fees") if found else None
+        amount = fees.get("expected_amount") if isinstance(fees, dict) else None
+        return amount if isinstance(amount, int) and not isinstance(amount, bool) and amount > 0 else 0
+
+    def _payment_row(self, code: str) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self._conn.execute(
+            "SELECT amount, method, requested_at, confirm_at, paid_at FROM payments WHERE dossier_code=?",
+            (code,)).fetchone()
+        return row
+
+    def _paid_at(self, code: str, now: float) -> float | None:
+        row = self._payment_row(code)
+        if row is None:
+            return None
+        if row[4] is not None:
+            return float(row[4])
+        return float(row[3]) if row[3] is not None and row[3] <= now else None
+
+    def _fee_history(self, code: str, created: float, now: float) -> list[tuple[int, float]] | None:
+        """1 → 2 → (6 until paid) → 4 → 9 → 10 for a file with a fee; None for one without."""
+        if self._fee(code) <= 0:
+            return None
+        paid = self._paid_at(code, now)
+        step = self.step_s
+        processing = created + 2 * step
+        events = [(1, created), (2, created + step)]
+        if paid is None or paid > processing:
+            events.append((6, processing))
+        resume = processing if paid is not None and paid <= processing else paid
+        if resume is not None:
+            events += [(4, resume), (9, resume + step), (10, resume + 2 * step)]
+        return [(s, t) for s, t in events if t <= now] or [(1, created)]
+
+    def _payment_answer(self, code: str, status: int) -> dict[str, Any]:
+        now = self._clock()
+        row = self._payment_row(code)
+        amount = int(row[0]) if row is not None else (self._fee(code) if status not in (3, 7, 8) else 0)
+        paid_at = self._paid_at(code, now)
+        state = ("not_required" if amount == 0 else "unpaid" if row is None
+                 else "paid" if paid_at is not None else "pending")
+        return {"dossier_code": code, "state": state, "amount": amount, "currency": "VND",
+                "method": row[1] if row is not None else None, "reference": code,
+                "requested_at": iso(row[2]) if row is not None else None,
+                "paid_at": iso(paid_at) if paid_at is not None else None,
+                "expires_at": iso(row[2] + 86400) if row is not None and paid_at is None else None}
+
+    def open_payment(self, code: str, id_last4: str, method: str) -> tuple[bool, dict[str, Any]] | None:
+        """(opened now, payment answer); a file with a payment already gets that one back. None: no such file."""
+        with self._lock:
+            row = self._row(code)
+            if row is None or row[6] != id_last4:
+                return None
+            status = self._history(row)[-1][0]
+            answer = self._payment_answer(code, status)
+            if answer["state"] != "unpaid":
+                return False, answer
+            now = self._clock()
+            confirm_at = None if self.payment_confirm_s is None else now + self.payment_confirm_s
+            self._conn.execute("INSERT INTO payments (dossier_code, amount, method, requested_at, confirm_at) "
+                               "VALUES (?, ?, ?, ?, ?)", (code, answer["amount"], method, now, confirm_at))
+            return True, self._payment_answer(code, status)
+
+    def payment(self, code: str, id_last4: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._row(code)
+            if row is None or row[6] != id_last4:
+                return None
+            return self._payment_answer(code, self._history(row)[-1][0])
+
+    def confirm_payment(self, code: str) -> dict[str, Any] | None:
+        """The bank's confirmation now (test hook); None when the file has no payment opened."""
+        with self._lock:
+            if self._payment_row(code) is None:
+                return None
+            self._conn.execute("UPDATE payments SET paid_at=? WHERE dossier_code=? AND paid_at IS NULL",
+                               (self._paid_at(code, self._clock()) or self._clock(), code))
+            row = self._row(code)
+            assert row is not None
+            return self._payment_answer(code, self._history(row)[-1][0])
+
+    def all_payments(self) -> list[dict[str, Any]]:
+        with self._lock:
+            codes = [c for (c,) in self._conn.execute("SELECT dossier_code FROM payments ORDER BY requested_at")]
+            return [self._payment_answer(c, 0) for c in codes]
 
     def upload(self, data: bytes) -> dict[str, Any]:
         digest = hashlib.sha256(data).hexdigest()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -105,3 +107,42 @@ def test_terminal_refuses_any_forged_protected_response(bac_image: CardImage, da
     except SecureMessagingError:
         return
     assert answer.data == b"" and not answer.ok  # only a bare error status passes without a MAC
+
+
+def test_a_chip_checking_access_before_length_refuses_an_extended_read_in_that_order(bac_image: CardImage) -> None:
+    import dataclasses
+
+    from devices.card.emulator.chip import ChipBehaviour
+
+    chip = EmulatedChip(dataclasses.replace(bac_image, behaviour=ChipBehaviour(length_check="after_access")))
+
+    def extended(command: CommandApdu) -> int:
+        return ResponseApdu.from_bytes(chip.process(command.to_bytes(extended=True))).sw
+
+    assert extended(CommandApdu(0, 0xB0, 0x00, 0, b"", 65536)) == 0x6985      # no current file
+    assert extended(CommandApdu(0, 0xB0, 0x9C, 0, b"", 65536)) == 0x6A82      # no EF.CardAccess on this chip
+    assert _sw(chip, CommandApdu(0, 0xA4, 4, 0x0C, AID)) == 0x9000
+    assert extended(CommandApdu(0, 0xB0, 0x81, 0, b"", 65536)) == 0x6982      # DG1 before access control
+    plain = EmulatedChip(bac_image)
+    assert ResponseApdu.from_bytes(plain.process(CommandApdu(0, 0xB0, 0x9C, 0, b"", 65536).to_bytes(
+        extended=True))).sw == 0x6700                                           # the other order: length first
+
+
+def test_profile_options_for_awkward_chips_are_checked(tmp_path: Path) -> None:
+    from devices.card.emulator.profile import ProfileError, load_profile, shipped_profiles_folder
+
+    shipped = shipped_profiles_folder()
+    base = (shipped / "demo.toml").read_text(encoding="utf-8").replace(
+        'photo = "portrait.jpg"', f'photo = "{shipped / "portrait.jpg"}"')
+    good = tmp_path / "good.toml"
+    good.write_text(base + 'length_info = "ef_atr_info"\nlength_check = "after_access"\npace_fault = "wrong_token"\n'
+                    "length_claim = false\nbad_mac_after = 3\n", encoding="utf-8")
+    options = load_profile(good).options
+    assert (options.length_info, options.length_check, options.pace_fault) == ("ef_atr_info", "after_access",
+                                                                              "wrong_token")
+    assert options.length_claim is False and options.bad_mac_after == 3
+    for bad in ('length_info = "header"', 'pace_fault = "sometimes"', "bad_mac_after = -1", 'length_claim = "yes"'):
+        path = tmp_path / "bad.toml"
+        path.write_text(base + bad + "\n", encoding="utf-8")
+        with pytest.raises(ProfileError):
+            load_profile(path)

@@ -60,3 +60,62 @@ def test_extended_length_is_read_from_the_card_capabilities() -> None:
     assert extended_length_from_atr(contactless_atr(False)) is False
     assert extended_length_from_atr(bytes.fromhex("3B8180018080")) is None  # no card capabilities: silent
     assert ApduTransport(ScriptedCard([], contactless_atr(True))).extended_length
+
+
+@pytest.mark.parametrize("refusal", ["6A82", "6982", "6985"])
+def test_a_probe_refused_for_access_or_file_does_not_prove_extended_length(refusal: str) -> None:
+    card = ScriptedCard([refusal], bytes.fromhex("3B8180018080"))
+    transport = ApduTransport(card)
+    answer = transport.probe_extended_length(CommandApdu(0x00, 0xB0, 0x9C, 0x00, b"", 65536))
+    assert answer.sw == int(refusal, 16)
+    assert transport.extended_length_known and not transport.extended_length
+    assert transport.extended_length_source == "unproven"
+
+
+def test_a_probe_that_returns_data_proves_extended_length() -> None:
+    card = ScriptedCard(["31009000"], bytes.fromhex("3B8180018080"))
+    transport = ApduTransport(card)
+    transport.probe_extended_length(CommandApdu(0x00, 0xB0, 0x9C, 0x00, b"", 65536))
+    assert transport.extended_length and transport.extended_length_source == "probe"
+    assert card.sent[0].hex() == "00b09c00000000"
+    assert transport.last_extended
+
+
+def test_a_probe_answered_6700_is_sent_again_short() -> None:
+    card = ScriptedCard(["6700", "31009000"], bytes.fromhex("3B8180018080"))
+    transport = ApduTransport(card)
+    answer = transport.probe_extended_length(CommandApdu(0x00, 0xB0, 0x9C, 0x00, b"", 65536))
+    assert answer.data == b"\x31\x00" and not transport.extended_length
+    assert card.sent[1].hex() == "00b09c0000" and not transport.last_extended
+
+
+@pytest.mark.parametrize(
+    ("info", "expected"),
+    [
+        ("4703000040", True),                # card capabilities, third software function table byte, b7
+        ("4703000000", False),
+        ("7F660802020F0002020F00", True),   # extended length information: max Nc, max Ne
+        ("7F6608020200FF02020100", False),
+        ("4F0780250000010FFF", None),        # no capabilities at all
+        ("", None),
+        ("47", None),                        # malformed
+    ],
+)
+def test_ef_atr_info_tells_extended_length(info: str, expected: bool | None) -> None:
+    from devices.card.transport import extended_length_from_atr_info
+
+    assert extended_length_from_atr_info(bytes.fromhex(info)) is expected
+
+
+def test_silent_contactless_atr_has_no_card_capabilities() -> None:
+    assert extended_length_from_atr(contactless_atr(None)) is None
+    assert contactless_atr(None) == bytes.fromhex("3B8180018080")
+
+
+def test_an_extended_command_answered_through_get_response_still_counts_as_extended() -> None:
+    card = ScriptedCard(["01026102", "03046988"], contactless_atr(True))
+    transport = ApduTransport(card)
+    answer = transport.transmit(CommandApdu(0x0C, 0xB0, 0, 0, b"", 65536))
+    assert answer.sw == 0x6988
+    assert card.sent[1].hex() == "00c0000002"
+    assert transport.last_extended

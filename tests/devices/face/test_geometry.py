@@ -54,3 +54,29 @@ def test_eye_aspect_ratio_drops_when_the_eyes_close() -> None:
     points[[40, 41, 46, 47], 1] = 1
     assert open_ratio == pytest.approx(0.4)
     assert eye_aspect_ratio(points) < 0.3 * open_ratio
+
+
+def test_a_camera_tilted_down_sees_a_screen_facing_person_look_up_by_the_tilt() -> None:
+    from devices.face.geometry import screen_facing_pitch
+
+    assert screen_facing_pitch(0.0, 0.0) == 0.0
+    assert screen_facing_pitch(15.0, 0.0) == pytest.approx(-15.0)
+    # Camera 1750 mm up, screen centre 250 mm below it at eye height: the person looks straight ahead.
+    assert screen_facing_pitch(10.0, 1750.0) == pytest.approx(-10.0)
+    # Camera lower than the eyes: the person looks down at the screen.
+    assert screen_facing_pitch(0.0, 1400.0) > 15.0
+
+
+def test_a_person_facing_the_screen_is_frontal_whatever_the_camera_mounting() -> None:
+    from devices.face.quality import is_frontal
+    from devices.face.settings import FaceSettings
+
+    mounted = FaceSettings(camera_tilt_deg=25.0, camera_height_mm=1750.0)
+    # What the camera reports for someone facing the screen: looking 25° up relative to the tilted camera.
+    pose = head_pose(landmarks_for(0.0, -25.0), 640, 480)
+    seen_pitch = pose.pitch_deg + MODEL_PITCH_BIAS_DEG  # undo the model bias the estimate adds
+    assert is_frontal(pose.yaw_deg, seen_pitch, mounted.quality())
+    assert not is_frontal(pose.yaw_deg, seen_pitch, FaceSettings().quality())  # unset mounting: "look straight"
+    # Someone looking far down at their papers is still not frontal to the screen.
+    down = head_pose(landmarks_for(0.0, 15.0), 640, 480)
+    assert not is_frontal(down.yaw_deg, down.pitch_deg + MODEL_PITCH_BIAS_DEG, mounted.quality())

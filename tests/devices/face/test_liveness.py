@@ -17,16 +17,31 @@ from devices.face.liveness import (
 )
 
 
-def points(nose_shift: float = 0.0) -> np.ndarray:
-    """68 points where only the eye corners and the nose tip matter; the nose moved by `nose_shift` eye spacings."""
-    p = np.zeros((68, 2))
-    p[36], p[39], p[42], p[45] = (200, 200), (240, 200), (280, 200), (320, 200)
-    p[30] = (260 + nose_shift * 120, 260)
+def _face_3d() -> np.ndarray:
+    """68 points of a made-up face in 3-D (pixels; z towards the camera): eye corners, a nose tip standing out."""
+    face = np.column_stack([np.random.default_rng(0).uniform((190, 160, 0), (330, 330, 40), (68, 3))])
+    face[36], face[39], face[42], face[45] = (200, 200, 20), (240, 200, 10), (280, 200, 10), (320, 200, 20)
+    face[30] = (260, 260, 60)
+    return face
+
+
+FACE_3D = _face_3d()
+
+
+def points(nose_shift: float = 0.0, head_yaw: float = 0.0) -> np.ndarray:
+    """The face turned by `head_yaw` degrees as a head (orthographic view), then its nose tip moved by
+    `nose_shift` eye spacings. With head_yaw 0 every point but the nose lies as on a flat picture."""
+    theta = np.radians(head_yaw)
+    p = np.column_stack([260 + (FACE_3D[:, 0] - 260) * np.cos(theta) + FACE_3D[:, 2] * np.sin(theta),
+                         FACE_3D[:, 1]])
+    p[30, 0] += nose_shift * 120
     return p
 
 
-def obs(t: float, ear: float = 0.3, yaw: float = 0.0, nose: float = 0.0) -> Observation:
-    return Observation(at=t, ear=ear, yaw_deg=yaw, frontal=abs(yaw) < 15, points=points(nose))
+def obs(t: float, ear: float = 0.3, yaw: float = 0.0, nose: float = 0.0, head_yaw: float = 0.0,
+        still: bool = True) -> Observation:
+    return Observation(at=t, ear=ear, yaw_deg=yaw, frontal=abs(yaw) < 15, points=points(nose, head_yaw),
+                       still=still)
 
 
 def sequence(*challenges: Challenge, timeout: float = 10.0) -> ChallengeSequence:
@@ -60,13 +75,25 @@ def test_eyes_kept_shut_too_long_are_not_a_blink() -> None:
 
 def test_turning_left_moves_yaw_and_nose_together() -> None:
     seq = sequence(Challenge.TURN_LEFT)
-    frames = [obs(i * 0.1) for i in range(4)] + [obs(0.5, yaw=20, nose=0.2)]
+    frames = [obs(i * 0.1) for i in range(4)] + [obs(0.5, yaw=20, head_yaw=20)]
+    assert feed(seq, frames) is ChallengeStatus.PASSED
+    assert seq.turned and seq.parallax is not None and seq.parallax >= LivenessSettings().min_parallax
+
+
+def test_the_baseline_comes_only_from_still_frontal_frames() -> None:
+    # A picture tilted back and forth: never still, so no straight-ahead baseline and no turn can be judged.
+    seq = sequence(Challenge.TURN_LEFT)
+    frames = [obs(i * 0.1, yaw=(-8, 8)[i % 2], still=False) for i in range(8)] + [obs(0.9, yaw=20, head_yaw=20)]
+    assert feed(seq, frames) is ChallengeStatus.WAITING
+    assert not seq.turned
+    # The same move after three still frames counts.
+    frames = [obs(1.0 + i * 0.1) for i in range(3)] + [obs(1.4, yaw=20, head_yaw=20)]
     assert feed(seq, frames) is ChallengeStatus.PASSED
 
 
 def test_turning_the_wrong_way_does_not_count() -> None:
     seq = sequence(Challenge.TURN_LEFT)
-    frames = [obs(i * 0.1) for i in range(4)] + [obs(0.5, yaw=-20, nose=-0.2)]
+    frames = [obs(i * 0.1) for i in range(4)] + [obs(0.5, yaw=-20, head_yaw=-20)]
     assert feed(seq, frames) is ChallengeStatus.WAITING
 
 
@@ -79,7 +106,7 @@ def test_yaw_without_the_nose_moving_is_flagged_as_a_flat_picture() -> None:
 
 def test_challenges_run_in_order_each_with_its_own_time_limit() -> None:
     seq = sequence(Challenge.TURN_RIGHT, Challenge.BLINK, timeout=1.0)
-    frames = [obs(i * 0.1) for i in range(4)] + [obs(0.5, yaw=-20, nose=-0.2)]
+    frames = [obs(i * 0.1) for i in range(4)] + [obs(0.5, yaw=-20, head_yaw=-20)]
     assert feed(seq, frames) is ChallengeStatus.WAITING
     assert seq.current is Challenge.BLINK
     # the blink gets its own full second from the moment the turn was done
@@ -91,6 +118,14 @@ def test_every_draw_includes_a_blink_and_the_order_varies() -> None:
     draws = {tuple(draw_challenges(2, random.Random(seed))) for seed in range(40)}
     assert all(Challenge.BLINK in d and len(set(d)) == 2 for d in draws)
     assert len(draws) >= 3  # blink first or second, with either turn
+
+
+def test_every_draw_includes_a_turn_even_when_one_challenge_is_configured() -> None:
+    for count in (0, 1, 2, 3):
+        for seed in range(20):
+            drawn = draw_challenges(count, random.Random(seed))
+            assert Challenge.BLINK in drawn
+            assert {Challenge.TURN_LEFT, Challenge.TURN_RIGHT} & set(drawn)
 
 
 def test_a_still_picture_looks_static_and_a_moving_face_does_not() -> None:

@@ -27,7 +27,8 @@ def test_kiosk_configuration_values_reach_the_face_settings(tmp_path: Path) -> N
 def test_the_dlib_verifier_is_built_from_the_kiosk_face_section() -> None:
     from devices.face.dlib_verifier import DlibFaceVerifier
 
-    config = load_config(overrides={"face": {"match_threshold": 0.45, "detect_width": 400}})
+    config = load_config(overrides={"face": {"match_threshold": 0.45, "detect_width": 480}})
     verifier = DlibFaceVerifier.from_settings(config.face)
     assert verifier.settings.match_threshold == 0.45
-    assert verifier.analyzer.detect_width == 400
+    assert verifier.analyzer.detect_width == 480
+    assert verifier.analyzer.upsample == 0  # faces of the minimum size are big enough for the detector at 480 px

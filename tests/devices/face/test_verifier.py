@@ -22,7 +22,7 @@ from devices.face.errors import ReferenceNotSetError
 from devices.face.liveness import Challenge
 from devices.face.settings import FaceSettings
 from devices.face.verifier import FaceDecision, FaceFeedback, FaceVerificationResult, FaceVerifier
-from tests.devices.face.conftest import Poses, chip_photo, load
+from tests.devices.face.conftest import Poses, chip_photo, load, portrait
 from tests.devices.face.synthetic import move_flat, tilt_flat
 
 FPS = 10.0
@@ -234,3 +234,108 @@ def test_wiping_from_another_thread_mid_check_is_safe(
     thread.join(30)
     assert not errors and not thread.is_alive()
     assert verifier.result().frames_used == 0 and not verifier._live
+
+
+# -- presentation attacks beyond a still or flat-moved picture ------------------------------------------------------
+
+
+def test_the_chip_photo_itself_animated_with_blinks_and_turns_is_refused(
+        analyzer: DlibFaceAnalyzer, face_images: Path) -> None:
+    # Anyone holding the card can read DG2 and animate it: a live capture never reproduces it this closely.
+    chip = chip_photo(analyzer, load(face_images, "obama3.jpg"))
+    import cv2
+
+    portrait = cv2.imdecode(np.frombuffer(chip, np.uint8), cv2.IMREAD_COLOR)
+    verifier = DlibFaceVerifier(analyzer, SETTINGS, rng=PlainOrder())
+    verifier.set_reference(FacePhoto("jpeg", 360, 480, chip))
+    result, _ = run(verifier, Actor(Poses(analyzer, portrait)).next_frame)
+    assert result.liveness.passed  # the animation does fool the challenge ...
+    assert result.decision is FaceDecision.LIVENESS_FAILED  # ... but not the chip-replay cue
+    assert result.pad is not None and "chip_replay" in result.pad.reasons
+    assert result.pad.chip_distance is not None and result.pad.chip_distance < SETTINGS.pad_chip_min_distance
+
+
+def test_a_tilted_print_with_a_pasted_blink_never_matches(
+        analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses) -> None:
+    p = obama_poses
+    face = analyzer.detect(p.neutral)[0]
+    verifier = verifier_for(analyzer, face_images, "obama3.jpg")  # asks: blink, then turn left
+
+    def frames(feedback: FaceFeedback | None) -> np.ndarray:
+        if feedback is not None and feedback.challenge is Challenge.BLINK:
+            return p.closed if next(ticks) % 6 in (4, 5) else p.neutral
+        if feedback is not None and feedback.challenge is not None:
+            return tilt_flat(p.neutral, (0, 0, 0, 20, 30, 30)[next(ticks) % 6], face.centre)
+        return p.neutral
+
+    ticks = iter(range(10_000))
+    result, _ = run(verifier, frames)
+    assert result.decision in (FaceDecision.LIVENESS_FAILED, FaceDecision.NEEDS_ASSISTANCE)
+    assert not result.matched and not result.liveness.passed and not result.liveness.depth_seen
+
+
+def test_a_head_turn_shows_depth_and_a_match_carries_the_pad_evidence(
+        analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses) -> None:
+    verifier = verifier_for(analyzer, face_images, "obama3.jpg")
+    result, _ = run(verifier, Actor(obama_poses).next_frame)
+    assert result.decision is FaceDecision.MATCH
+    assert result.liveness.depth_seen and not result.liveness.flat_motion_seen
+    assert result.pad is not None and not result.pad.attack_suspected and result.pad.reasons == ()
+    assert result.pad.parallax is not None and result.pad.parallax >= SETTINGS.pad_min_parallax
+    assert {name for name, _ in result.pad.scores} >= {"chip_replay", "chip_pixels", "flat_turn", "screen_moire"}
+
+
+def test_an_animation_replayed_on_a_screen_is_refused_by_its_moire(
+        analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses) -> None:
+    from bench.face_eval.media import on_screen
+
+    rng = np.random.default_rng(3)
+    p = obama_poses
+    screen = Poses.__new__(Poses)
+    screen.neutral, screen.closed, screen.left, screen.right = (
+        on_screen(f, 2.7, rng) for f in (p.neutral, p.closed, p.left, p.right))
+    verifier = verifier_for(analyzer, face_images, "obama3.jpg")
+    result, _ = run(verifier, Actor(screen).next_frame)
+    assert result.decision is FaceDecision.LIVENESS_FAILED
+    assert result.pad is not None and "screen_moire" in result.pad.reasons
+
+
+def test_a_chip_photo_too_small_to_compare_is_refused_with_its_own_message(
+        analyzer: DlibFaceAnalyzer, face_images: Path) -> None:
+    import cv2
+
+    from devices.face.errors import ReferencePhotoTooSmallError, ReferencePhotoUnreadableError
+
+    big = portrait(analyzer, load(face_images, "obama3.jpg"))
+    thumb = cv2.resize(big, (60, 80), interpolation=cv2.INTER_AREA)
+    verifier = DlibFaceVerifier(analyzer, SETTINGS)
+    with pytest.raises(ReferencePhotoTooSmallError) as caught:
+        verifier.set_reference(FacePhoto("jpeg", 60, 80, cv2.imencode(".jpg", thumb)[1].tobytes()))
+    assert caught.value.message_key == "face.reference_too_small"
+    assert isinstance(caught.value, ReferencePhotoUnreadableError)  # callers that only know "unreadable" still cope
+
+
+class CountingAnalyzer(DlibFaceAnalyzer):
+    """The real analyzer, counting how often the (costly) detector runs."""
+
+    def __init__(self, shared: DlibFaceAnalyzer) -> None:
+        super().__init__(shared.models, shared.detect_width, shared.upsample)
+        self._detector, self._predict5 = shared._detector, shared._predict5
+        self._predict68, self._encoder = shared._predict68, shared._encoder
+        self.detections = 0
+
+    def detect(self, image: np.ndarray, upsample: int | None = None) -> list:  # type: ignore[override]
+        self.detections += 1
+        return super().detect(image, upsample)
+
+
+def test_the_face_is_tracked_between_detections_and_the_match_still_holds(
+        analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses) -> None:
+    counting = CountingAnalyzer(analyzer)
+    verifier = DlibFaceVerifier(counting, SETTINGS, rng=PlainOrder())
+    verifier.set_reference(FacePhoto("jpeg", 360, 480, chip_photo(analyzer, load(face_images, "obama3.jpg"))))
+    counting.detections = 0
+    result, seen = run(verifier, Actor(obama_poses).next_frame)
+    assert result.decision is FaceDecision.MATCH
+    assert counting.detections <= len(seen) // 5 + 1
+    assert all(f.face_box is not None for f in seen)

@@ -103,3 +103,37 @@ def test_out_of_paper_queue_gets_no_job() -> None:
     with pytest.raises(PrinterNotReadyError):
         printer_on(spooler).print(JOB)
     assert spooler.submitted == 0
+
+
+class SpoolerKeepingPath(ScriptedSpooler):
+    """Also notes the file CUPS was handed and its mode at that moment."""
+
+    def __init__(self, *args: Any, refuse: bool = False) -> None:
+        super().__init__(*args)
+        self.refuse = refuse
+        self.handed: list[tuple[str, int]] = []
+
+    def printFile(self, queue: str, path: str, title: str, options: dict[str, str]) -> int:
+        import os
+        import stat
+
+        self.handed.append((path, stat.S_IMODE(os.stat(path).st_mode)))
+        if self.refuse:
+            raise RuntimeError("client-error-not-possible")
+        return super().printFile(queue, path, title, options)
+
+
+@pytest.mark.parametrize("refuse", [False, True])
+def test_the_pdf_handed_to_cups_is_private_and_gone_once_spooled(refuse: bool) -> None:
+    import os
+
+    spooler = SpoolerKeepingPath([READY], [JOB_COMPLETED], refuse=refuse)
+    printer = printer_on(spooler)
+    if refuse:
+        with pytest.raises(PrinterNotReadyError):
+            printer.print(JOB)
+    else:
+        printer.print(JOB)
+    [(path, mode)] = spooler.handed
+    assert mode == 0o600 and not os.path.exists(path)  # a receipt names the citizen: no copy stays behind
+

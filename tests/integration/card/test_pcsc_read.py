@@ -30,7 +30,8 @@ def test_full_read_is_genuine_and_complete(card: CardRig, tmp_path: Path) -> Non
     assert payload["date_of_expiry"] == "2030-03-14"
     assert len(payload["mrz"]) == 3
     assert payload["security"] == {"access": "PACE", "passive_auth": "genuine", "tampered_groups": [],
-                                   "active_auth": "passed", "chip_auth": "passed", "consistency": []}
+                                   "active_auth": "passed", "chip_auth": "passed", "consistency": [],
+                                   "passive_auth_reason": ""}
     assert payload["photo"]["bytes"] == photo.stat().st_size
     assert photo.read_bytes()[:2] == b"\xff\xd8"
     assert payload["apdu_count"] < 30

@@ -38,7 +38,7 @@ def service(tmp_path: Path, sim: RunningSimulator) -> Iterator[SubmissionService
     worker = SyncWorker(queue, PortalSender(client, AGENCY),
                         SyncPolicy(backoff_base_s=0.05, backoff_max_s=0.2, breaker_failures=2,
                                    breaker_probe_s=0.1, max_rate_per_s=0, idle_poll_s=0.05))
-    svc = SubmissionService(queue, client, AGENCY, worker=worker, first_retry_s=0.1)
+    svc = SubmissionService(queue, client, AGENCY, worker=worker, first_retry_s=0.1, withdraw_quiet_s=0.2)
     svc.start()
     yield svc
     svc.stop()
@@ -87,9 +87,11 @@ def test_withdraw_while_waiting_cancels_locally_and_never_sends(service: Submiss
                                                                 sim: RunningSimulator) -> None:
     sim.set_faults("outage:on")
     out = service.submit("1.004194", payload(), (), "1234")
+    # The first try was made (answered 503): only the portal can say it never arrived, so the withdrawal waits.
     result = service.withdraw(submission_id=out.submission_id)
-    assert result.kind == "withdrawn_locally"
+    assert result.kind == "pending"
     sim.set_faults("")
+    wait_for(lambda: service.record(out.submission_id).state is SubmissionState.WITHDRAWN)
     time.sleep(0.4)
     assert sim.applications() == []
 

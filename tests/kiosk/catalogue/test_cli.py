@@ -41,3 +41,36 @@ def test_services_schema_prints_one_schema_per_procedure(capsys: pytest.CaptureF
                                            "vn.police.permanent-residence-newborn/v1",
                                            "vn.vss.child-health-insurance/v1"]
     assert main(["services", "schema", "no_such_service"]) == 1
+
+
+def test_services_check_warns_when_the_calendar_does_not_cover_the_next_year(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "c"
+    shutil.copytree(SHIPPED_FOLDER, folder)
+    assert main(["services", "check", str(folder), "--as-of", "2026-12-02", "--lang", "en"]) == 0
+    assert "does not cover" not in capsys.readouterr().err
+    assert main(["services", "check", str(folder), "--as-of", "2027-01-05", "--lang", "en"]) == 0  # a warning only
+    err = capsys.readouterr().err
+    assert "The holiday calendar does not cover 2028" in err
+
+
+def test_services_check_counts_the_years_of_the_configured_holidays_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "c"
+    shutil.copytree(SHIPPED_FOLDER, folder)
+    local = tmp_path / "holidays.yaml"
+    local.write_text("years: {2028: provisional}\nholidays:\n  - {date: 2028-01-24, name: {vi: Nghỉ, en: Off}}\n",
+                     encoding="utf-8")
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[catalogue]\nholidays_file = "{local}"\n', encoding="utf-8")
+    assert main(["--config", str(config), "services", "check", str(folder), "--as-of", "2027-01-05"]) == 0
+    assert "Lịch ngày nghỉ" not in capsys.readouterr().err
+    local.write_text("holidays: []\n", encoding="utf-8")
+    assert main(["--config", str(config), "services", "check", str(folder), "--as-of", "2027-01-05"]) == 0
+    err = capsys.readouterr().err
+    assert "Tệp ngày nghỉ lễ chưa đúng" in err and "Lịch ngày nghỉ chưa có năm 2028" in err
+
+
+def test_services_check_refuses_a_malformed_as_of_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["services", "check", str(tmp_path), "--as-of", "05/01/2027", "--lang", "en"]) == 2
+    assert "05/01/2027" in capsys.readouterr().err

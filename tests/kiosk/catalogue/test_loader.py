@@ -135,3 +135,70 @@ def test_a_bad_catalogue_on_a_fresh_kiosk_falls_back_to_the_shipped_one(tmp_path
     result = load_active_catalogue(folder, tmp_path / "data")
     assert result.fallback == "shipped" and result.catalogue.codes() == TEN
     assert not (tmp_path / "data" / LAST_GOOD).exists()
+
+
+# ---- duplicate keys and number ranges ---------------------------------------------------------------------------
+def test_a_key_given_twice_is_refused_naming_file_key_and_line(tmp_path: Path) -> None:
+    folder = copy_catalogue(tmp_path)
+    path = folder / "01_id_confirmation.yaml"
+    text = path.read_text(encoding="utf-8")
+    # YAML would silently keep the second value; a technician's copy-and-paste must not change a fee unnoticed.
+    path.write_text(text + "\nkind: application\n", encoding="utf-8")
+    with pytest.raises(CatalogueInvalidError) as caught:
+        load_catalogue(folder)
+    [problem] = [p for p in caught.value.problems if p.code == "duplicate"]
+    assert (problem.file, problem.field) == ("01_id_confirmation.yaml", "kind")
+    assert f"line {len(text.splitlines()) + 2}" in problem.detail
+
+
+def test_a_nested_key_given_twice_is_refused(tmp_path: Path) -> None:
+    folder = copy_catalogue(tmp_path)
+    path = folder / "02_temporary_residence.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    days = raw["processing"]["working_days"]
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        f"working_days: {days}", f"working_days: {days}\n  working_days: 1", 1), encoding="utf-8")
+    found = problems_of(folder)
+    assert ("02_temporary_residence.yaml", "processing.working_days", "duplicate") in found
+
+
+def test_yaml_merge_keys_are_not_duplicates(tmp_path: Path) -> None:
+    from kiosk.catalogue.loader import load_yaml
+
+    doc = load_yaml("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n")
+    assert doc == {"base": {"x": 1, "y": 2}, "other": {"x": 1, "y": 3}}
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda r: r["processing"].update(working_days=1_000_000_000_000), "processing.working_days"),
+    (lambda r: r["processing"].update(working_days=366), "processing.working_days"),
+    (lambda r: r["fees"].update(base=10**15), "fees.base"),
+    (lambda r: r["procedures"][0].update(schema_version=10**12), "procedures[0].schema_version"),
+    (lambda r: r["procedures"][0].update(schema_version=0), "procedures[0].schema_version"),
+    (lambda r: r["steps"][0]["fields"][0].update(max=10**20), "steps[0](person).fields[0](applicant.full_name).max"),
+])
+def test_catalogue_numbers_have_finite_ranges(tmp_path: Path, change: object, field: str) -> None:
+    folder = copy_catalogue(tmp_path)
+    edit(folder / "01_id_confirmation.yaml", change)
+    assert ("01_id_confirmation.yaml", field, "bad_value") in problems_of(folder)
+
+
+def test_the_longest_allowed_processing_time_gives_a_real_appointment_date(tmp_path: Path) -> None:
+    from datetime import date
+
+    from kiosk.catalogue.holidays import load_holidays
+    from kiosk.catalogue.model import MAX_WORKING_DAYS
+
+    folder = copy_catalogue(tmp_path)
+    edit(folder / "02_temporary_residence.yaml", lambda r: r["processing"].update(working_days=MAX_WORKING_DAYS))
+    service = load_catalogue(folder).get("temporary_residence")
+    due = load_holidays().add_working_days(date(2026, 3, 2), service.processing_working_days)
+    assert date(2027, 1, 1) < due < date(2028, 1, 1)
+
+
+@pytest.mark.parametrize("line", ["working_days: 1" + "0" * 5000, "note: 2026-13-45"])
+def test_values_yaml_cannot_build_are_reported_not_raised(tmp_path: Path, line: str) -> None:
+    # A 5,000-digit number or an impossible date makes PyYAML's constructors raise ValueError, not YAMLError.
+    folder = copy_catalogue(tmp_path)
+    (folder / "99_odd.yaml").write_text(f"code: odd\n{line}\n", encoding="utf-8")
+    assert ("99_odd.yaml", "", "unreadable") in problems_of(folder)

@@ -137,3 +137,19 @@ def test_birth_date_cannot_be_in_the_future() -> None:
     form = new_form("id_confirmation")
     form.set_value("applicant.date_of_birth", "01/01/2030")
     assert "forms.date_not_future" in [e.message_key for e in form.next()]
+
+
+@pytest.mark.parametrize("raw", ["٠٠١٠٩٠٠٠١٢٣٤", "00109000123²", "001090001２34"])
+def test_id_numbers_in_other_scripts_digits_are_refused_not_stored(raw: str) -> None:
+    from kiosk.forms.fields import check_id_number
+
+    with pytest.raises(FieldProblem):
+        check_id_number(raw, frozenset({"001", "٠٠١"}))
+
+
+@pytest.mark.parametrize("raw", ["٠١/٠٢/١٩٩٠", "01/02/１990", "0102199０"])
+def test_dates_in_other_scripts_digits_are_refused(raw: str) -> None:
+    from kiosk.forms.fields import parse_date
+
+    with pytest.raises(FieldProblem):
+        parse_date(raw)

@@ -143,7 +143,7 @@ def test_review_sentences_read_aloud_in_both_languages() -> None:
     assert "Ngày sinh: ngày 5 tháng 3 năm 1990." in vi
     assert "Date of birth: 5 March 1990." in en
     assert "Thủ tục này không mất lệ phí." in vi
-    assert vi[-1] == "Ngày nhận kết quả dự kiến: ngày 27 tháng 11 năm 2026."
+    assert vi[-1] == "Ngày nhận kết quả dự kiến: ngày 30 tháng 11 năm 2026."  # 24/11 is Culture Day
     assert all(s.endswith(".") for s in vi + en)
 
 
@@ -159,7 +159,7 @@ def test_fee_and_appointment_are_computed_from_data() -> None:
     form = new_form("temporary_residence")
     fill(form, ANSWERS["temporary_residence"])
     assert form.fee() == 7000 + 5000
-    assert form.appointment_date() == date(2026, 11, 27)
+    assert form.appointment_date() == date(2026, 11, 30)  # 3 working days from Culture Day 24/11
     form.set_value("members", [])
     assert form.fee() == 7000
 
@@ -273,4 +273,4 @@ def test_form_settings_come_from_the_config_including_a_local_holidays_file(tmp_
                                                     "kiosk": {"agency_code": "000.00.07.H29"}}))
     assert settings.agency_code == "000.00.07.H29"
     assert settings.holidays is not None
-    assert settings.holidays.add_working_days(date(2026, 11, 24), 1) == date(2026, 11, 26)
+    assert settings.holidays.add_working_days(date(2026, 11, 23), 1) == date(2026, 11, 26)

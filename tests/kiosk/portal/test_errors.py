@@ -7,7 +7,7 @@ from kiosk.portal.errors import (
     ApplicationNotFoundError,
     IdempotencyConflictError,
     PortalAccessError,
-    PortalRequestError,
+    PortalConfigError,
     PortalUnavailableError,
     PortalValidationError,
     WithdrawalRefusedError,
@@ -31,11 +31,17 @@ def test_validation_errors_keep_each_field_in_both_languages() -> None:
 
 @pytest.mark.parametrize(("status", "kind", "retryable"), [
     (503, PortalUnavailableError, True), (500, PortalUnavailableError, True), (429, PortalUnavailableError, True),
-    (401, PortalAccessError, True), (404, ApplicationNotFoundError, False), (409, IdempotencyConflictError, False),
-    (400, PortalRequestError, False)])
+    (401, PortalAccessError, True), (404, PortalConfigError, True), (400, PortalConfigError, True)])
 def test_status_codes_map_to_typed_errors(status: int, kind: type, retryable: bool) -> None:
     err = _error_for(status, {}, "5", "/v1/applications")
     assert isinstance(err, kind) and err.retryable is retryable
+
+
+def test_contract_answers_keep_their_meaning_where_the_contract_defines_them() -> None:
+    conflict = _error_for(409, {"error": "idempotency_conflict"}, None, "/v1/applications")
+    assert isinstance(conflict, IdempotencyConflictError) and not conflict.retryable
+    missing = _error_for(404, {"error": "not_found"}, None, "/v1/applications/F-1", "GET")
+    assert isinstance(missing, ApplicationNotFoundError) and not missing.retryable
 
 
 def test_retry_after_header_wins_over_body_hint() -> None:

@@ -102,3 +102,11 @@ def test_statistics_count_by_status_and_on_time(tmp_path: Path) -> None:
     stats = store.statistics(0, float("inf"), None, None)
     assert stats["total"] == 3 and stats["counts_by_status"] == {"10": 3}
     assert stats["on_time_pct"] == 100.0 and stats["median_days"] == pytest.approx(3 / 24)
+
+
+def test_look_up_by_idempotency_key_finds_only_what_was_created_under_it(store: SimulatorStore) -> None:
+    created = store.create("k1", BODY)
+    found = store.find_by_key("k1")
+    assert found is not None and found["dossier_code"] == created.answer["dossier_code"] and found["status"] == 1
+    assert "applicant" not in found and "body" not in found  # no personal data in the answer
+    assert store.find_by_key("k2") is None

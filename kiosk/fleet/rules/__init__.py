@@ -1,0 +1,1 @@
+"""Shipped Prometheus rule files (YAML data, read with importlib.resources)."""

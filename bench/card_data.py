@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 
-from devices.card.active_auth import sign_active_auth, verify_active_auth
 from devices.card.emulator.issuer import TestIssuer
 from devices.card.emulator.personalise import personalise
 from devices.card.emulator.profile import load_profile, shipped_profiles_folder
@@ -23,9 +22,10 @@ from devices.card.lds.dg2 import parse_dg2
 from devices.card.lds.dg13 import parse_dg13
 from devices.card.lds.files import FID_SOD, dg_fid
 from devices.card.lds.sod import parse_sod
-from devices.card.master_list import build_master_list
-from devices.card.passive_auth import verify_passive_auth
-from devices.card.trust_store import TrustStore
+from devices.card.protocol.active_auth import sign_active_auth, verify_active_auth
+from devices.card.trust.master_list import build_master_list
+from devices.card.trust.passive_auth import verify_passive_auth
+from devices.card.trust.trust_store import TrustStore
 
 
 def _median_ms(fn: Callable[[], object], runs: int) -> float:

@@ -24,7 +24,7 @@ from devices.card.access_keys import from_details
 from devices.card.emulator.pcscd import start_pcscd
 from devices.card.emulator.personalise import TestIssuer, load_profile, personalise
 from devices.card.emulator.profile import shipped_profiles_folder
-from devices.card.secure_messaging import max_plain_le
+from devices.card.protocol.secure_messaging import max_plain_le
 
 KEY = from_details("001190012345", "900314", "300314")
 KIOSK = [sys.executable, "-c", "import sys; from kiosk.cli import main; sys.exit(main())"]
@@ -60,8 +60,8 @@ def _minimum(path: Path, access: str, extended: bool) -> int:
 
 def _read_once() -> tuple[int, float, float]:
     from devices.card.pcsc import PcscChannel, choose_reader
+    from devices.card.protocol.transport import ApduTransport
     from devices.card.reader import read_card
-    from devices.card.transport import ApduTransport
 
     wall, cpu = time.perf_counter(), time.process_time()
     channel = PcscChannel(choose_reader("00 00"))

@@ -97,7 +97,8 @@ def main() -> int:
         procs.append(subprocess.Popen(
             [KIOSK, "fleet", "simulate", "--kiosks", str(count), "--port-base", str(base + first),
              "--first-index", str(first), "--journey-every", "5", "--seed", str(p + 1),
-             "--duration", str(args.warmup + args.seconds + 120)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+             "--duration", str(args.warmup + args.seconds + 120)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     (root / "kiosks" / "bench.yml").write_text(yaml.safe_dump(targets))
     url = f"http://127.0.0.1:{prom_port}"
     prom = subprocess.Popen(["prometheus", f"--config.file={root / 'prometheus.yml'}",

@@ -19,7 +19,7 @@ from devices.speech.espeak import EspeakSpeaker
 from kiosk.config import SessionConfig
 from kiosk.i18n import Translator
 from kiosk.session import ManualClock, Session
-from kiosk.session_events import SessionWiped
+from kiosk.session.events import SessionWiped
 from kiosk.speech.normaliser import SpeechNormaliser
 from kiosk.staff import DEFAULT_ITERATIONS, hash_pin, verify_pin
 from kiosk.vietnamese_input import InputMode, VietnameseComposer

@@ -52,13 +52,13 @@ def cold_start(runs: int = 3) -> list[float]:
 
 
 def tap_latency(driver: Any, rounds: int = 15) -> list[float]:
-    """Tap "Bắt đầu" → language page painted, then "Làm lại" → welcome painted; both transitions timed."""
+    """Tap "Bắt đầu" → the card screen painted, then "Quay lại" → welcome painted; both transitions timed."""
     from PySide6.QtCore import QCoreApplication
 
     samples = []
     window = driver.window
     for _ in range(rounds):
-        for button, page in (("start", "language"), (window.footer.start_over, "welcome")):
+        for button, page in (("choice_start", "card_wait"), (window.footer.back, "welcome")):
             widget = driver.find(button) if isinstance(button, str) else button
             started = time.perf_counter()
             driver.click(widget)
@@ -70,15 +70,14 @@ def tap_latency(driver: Any, rounds: int = 15) -> list[float]:
 
 
 def preview_rate(driver: Any, seconds: float = 3.0) -> tuple[float, str]:
-    """Frames shown per second by the face preview while a detector looks at every frame."""
-    from PySide6.QtCore import QCoreApplication
-
+    """Frames shown per second by the face preview while a detector looks at every frame: each frame is read
+    through the visit's camera tap, judged and painted, as a tick on the face screen does."""
     from devices.camera.simulated import SimulatedCamera
-    from ui.widgets.preview import CameraPreviewWidget
+    from kiosk.journey.shell import FrameTap
+    from ui.screens.journey import FramePreview
 
     frame = driver.kiosk.camera._given[0] if getattr(driver.kiosk.camera, "_given", None) else None
-    camera = SimulatedCamera(None, frames=[frame], fps=30, realtime=False)
-    driver.kiosk.camera = camera
+    tap = FrameTap(SimulatedCamera(None, frames=[frame], fps=30, realtime=False))
     try:
         from devices.face.analysis import DlibFaceAnalyzer
 
@@ -95,17 +94,16 @@ def preview_rate(driver: Any, seconds: float = 3.0) -> tuple[float, str]:
             return cascade.detectMultiScale(grey)
 
         what = f"OpenCV Haar cascade ({type(exc).__name__} loading dlib)"
-    preview = CameraPreviewWidget(driver.ctx, guide="face", analyse=detect)
+    preview = FramePreview("face", tap.last_frame)
     preview.resize(1000, 1200)
     preview.show()
-    preview.start()
+    tap.start()
     started = time.monotonic()
     while time.monotonic() - started < seconds:
-        QCoreApplication.processEvents()
-        time.sleep(0.002)
-    shown = preview.frames_shown
-    preview.stop()
-    return shown / seconds, what
+        detect(tap.read())
+        preview.repaint()
+    tap.stop()
+    return preview.frames_shown / seconds, what
 
 
 def main() -> int:

@@ -2,7 +2,8 @@
 
 Each device is picked from an explicit name → builder table (as python-escpos picks a back end): card `pcsc` or
 `emulated`, camera `opencv` or `simulated`, document scanner `simulated`, `opencv` or `sane`, printer `pdf`,
-`cups` or `escpos`, speech `espeak` or `silent`, insurance `simulated` or `gateway`. A builder imports its back
+`cups` or `escpos`, speech `espeak` or `silent`, insurance `simulated` or `gateway`, the hospital's own system
+`simulated`, `fhir` or `off`. A builder imports its back
 end only when chosen, so a kiosk without OpenCV or pyscard runs as long as it does not ask for them, and a missing
 one is reported by name (`DeviceUnavailableError`).
 Recorded prompts (`speech.prompts_dir`) sit in front of whichever voice is chosen. The service catalogue is loaded
@@ -32,7 +33,7 @@ from kiosk.config import KioskConfig
 from kiosk.i18n import Translator
 from kiosk.operations import Operations
 from kiosk.session import Session
-from kiosk.session_timer import Clock, SystemClock
+from kiosk.session.timer import Clock, SystemClock
 from offline_cache.errors import QueueError
 from offline_cache.private_files import private_dir
 
@@ -45,7 +46,7 @@ if TYPE_CHECKING:  # annotations only: back ends and services are imported when 
     from devices.card.interface import CardReader
     from devices.card.pcsc import PcscCardReader
     from devices.card.simulated import SimulatedCardReader
-    from devices.card.trust_store import TrustStore
+    from devices.card.trust.trust_store import TrustStore
     from devices.face.dlib_verifier import DlibFaceVerifier
     from devices.face.simulated import SimulatedFaceVerifier
     from devices.face.verifier import FaceVerifier
@@ -61,21 +62,16 @@ if TYPE_CHECKING:  # annotations only: back ends and services are imported when 
     from devices.speech.recorded import RecordedPromptSpeaker
     from devices.speech.simulated import SilentSpeaker
     from devices.speech.speaker import Speaker
-    from kiosk.audit import AuditLog
-    from kiosk.catalogue.holidays import HolidayCalendar
-    from kiosk.catalogue.loader import CatalogueLoadResult
-    from kiosk.catalogue.model import Catalogue
     from kiosk.fleet.metrics import KioskMetrics
     from kiosk.help import HelpDesk
     from kiosk.hospital.checkin import HospitalCheckIn
+    from kiosk.hospital.fhir import FhirHospitalSystem
     from kiosk.hospital.gateway import HttpInsuranceGateway
     from kiosk.hospital.insurance import InsuranceGateway
     from kiosk.hospital.simulated import SimulatedInsuranceGateway
+    from kiosk.hospital.system import HospitalSystem
     from kiosk.journey import Visit
     from kiosk.payment import PaymentDesk, PaymentOffer
-    from kiosk.portal.simulator import RunningSimulator
-    from kiosk.speech.guide import VoiceGuide
-    from kiosk.staff import StaffAuthenticator
     from kiosk.submissions import SubmissionService
 
 log = logging.getLogger(__name__)
@@ -163,7 +159,7 @@ def prepare_data_folder(path: Path) -> Path:
 def _trust_store(config: KioskConfig) -> TrustStore | None:
     if config.card.trust_store is None:
         return None
-    from devices.card.trust_store import TrustStore
+    from devices.card.trust.trust_store import TrustStore
 
     return TrustStore.from_folder(config.card.trust_store, expired_crl=config.card.expired_crl)
 
@@ -180,7 +176,7 @@ def _card_emulated(config: KioskConfig, demo: DemoSetup) -> CardReader:
     from devices.card.emulator.issuer import TestIssuer
     from devices.card.emulator.personalise import personalise
     from devices.card.emulator.profile import load_profile, shipped_profiles_folder
-    from devices.card.trust_store import TrustStore
+    from devices.card.trust.trust_store import TrustStore
 
     profile_path = config.card.emulator_profile or shipped_profiles_folder() / "demo.toml"
     if demo.card_image is None or demo.card_trust is None:  # tests hand in one card made once (key generation)
@@ -303,6 +299,7 @@ class DemoSetup:
     card_image: CardImage | None = None       # the emulated backend's virtual card, for "insert" buttons and tests
     card_trust: TrustStore | None = None      # the trust store holding that card's test CSCA
     card_front_qr: str = field(default="", repr=False)  # the QR printed on that card's front (camera path)
+    payment_confirm_s: float | None = 10.0    # the simulated bank confirms a payment this long after it is opened
 
     def wall_clock(self) -> Callable[[], float]:
         """Seconds since the epoch for the submission queue (its stamps, retries and the manager's "today").
@@ -313,9 +310,9 @@ class DemoSetup:
         """
         if self.now is None:
             return time.time
-        from kiosk.stats import VN
+        from kiosk.vietnam import VIETNAM_TIME
 
-        fixed = self.now if self.now.tzinfo is not None else self.now.replace(tzinfo=VN)
+        fixed = self.now if self.now.tzinfo is not None else self.now.replace(tzinfo=VIETNAM_TIME)
         offset = fixed.timestamp() - time.time()
         return lambda: time.time() + offset
 
@@ -345,35 +342,18 @@ class DemoSetup:
         return frame
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Kiosk(Operations):
-    """Everything the UI works with; built once by `build_kiosk` and closed with `close()`."""
+    """Everything the UI works with; built once by `build_kiosk` and closed with `close()`. The collaborators the
+    operations use are declared on `Operations`; these are the rest."""
 
-    config: KioskConfig
-    session: Session
     clock: Clock
-    now: Callable[[], datetime]
-    translator: Translator
-    card_reader: CardReader
-    camera: Camera
     face_verifier: FaceVerifier
-    printer: Printer
-    speaker: Speaker
-    guide: VoiceGuide
-    catalogue: Catalogue
-    submissions: SubmissionService
-    staff: StaffAuthenticator
-    audit: AuditLog
-    hospital: HospitalCheckIn | None = None
-    catalogue_load: CatalogueLoadResult | None = None  # whether a configured folder was refused
-    holidays: HolidayCalendar | None = None   # from catalogue.holidays_file, read once here
-    holidays_refused: str = ""                # why a configured holidays file was refused (shipped one in use)
-    portal_simulator: RunningSimulator | None = None
     demo: bool = False
     wall_clock: Callable[[], float] = time.time   # seconds since the epoch, as the submission queue stamps them
-    extras: dict[str, Any] = field(default_factory=dict)
     help_desk: HelpDesk | None = None          # "Gọi cán bộ": the back end `[help] backend` names
     metrics: KioskMetrics | None = None        # served on `fleet.metrics_address` when set
+    stop_metrics: Callable[[], None] | None = None  # stops the metrics endpoint on close
     payments: PaymentDesk | None = None        # fees at the kiosk (`[payment]`); None: fees are paid at the counter
 
     @property
@@ -392,7 +372,7 @@ class Kiosk(Operations):
     def close(self) -> None:
         for stop in (getattr(self.submissions, "stop", None), getattr(self.card_reader, "close", None),
                      getattr(self.speaker, "stop", None),
-                     getattr(self.portal_simulator, "stop", None), self.extras.get("stop_metrics")):
+                     getattr(self.portal_simulator, "stop", None), self.stop_metrics):
             if stop is None:
                 continue
             try:
@@ -428,7 +408,8 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
         from kiosk.portal.simulator import start_simulator
 
         simulator = start_simulator(port=0, db=":memory:", faults=demo.portal_faults,
-                                    seed=demo.seed if demo.enabled else None, calendar=holidays)
+                                    seed=demo.seed if demo.enabled else None, calendar=holidays,
+                                    payment_confirm_s=demo.payment_confirm_s)
         config = dataclasses.replace(config, portal=dataclasses.replace(config.portal, base_url=simulator.url))
         if demo.now is not None:  # the simulated portal's dates (file codes, due dates) follow the demo's clock
             simulator.advance_clock(demo.now.timestamp() - time.time())
@@ -451,13 +432,16 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
         # A key or queue file problem stops the start with the queue's own message, not a traceback.
         raise QueueUnavailableError(config.queue.db_path, translator.text(exc.message_key)) from exc
     submissions.start()
-    from kiosk.updates.store import applied_catalogue
+    from kiosk.updates.applied import applied_catalogue
 
     # A catalogue release applied by a signed update (kiosk/updates/) takes the place of the configured folder.
     loaded = load_active_catalogue(applied_catalogue(config) or config.catalogue.folder, data_dir)
     if loaded.fallback:
         log.warning("catalogue folder %s refused (%d problem(s)); serving the %s catalogue instead",
                     config.catalogue.folder, len(loaded.refused), loaded.fallback)
+    from devices.qr.zxing import ZxingQrScanner
+    from kiosk.receipts.recovery import PrinterRecovery
+
     kiosk = Kiosk(
         config=config, session=session, clock=clock, now=now, translator=translator,
         card_reader=card, camera=camera, face_verifier=face, printer=printer, speaker=speaker,
@@ -467,14 +451,10 @@ def build_kiosk(config: KioskConfig, demo: DemoSetup | None = None, clock: Clock
         staff=StaffAuthenticator(config.staff, clock=clock, state_dir=data_dir), audit=audit,
         hospital=_hospital(config, demo, now) if config.hospital.enabled else None,
         portal_simulator=simulator, demo=demo.enabled, wall_clock=wall_clock,
-        payments=_payments(config, submissions, demo_account=simulator is not None),
+        payments=_payments(config, submissions, demo_account=simulator is not None), scanner=scanner,
+        qr_scanner=ZxingQrScanner(), card_image=demo.card_image,
+        printer_recovery=PrinterRecovery(printer, config, now=now, catalogue=loaded.catalogue, translator=translator),
     )
-    if demo.card_image is not None:
-        kiosk.extras["card_image"] = demo.card_image
-    from devices.qr.zxing import ZxingQrScanner
-
-    kiosk.extras["qr"] = ZxingQrScanner()
-    kiosk.extras["scanner"] = scanner  # paper documents (kiosk.documents.DocumentCapture drives it)
     session.register_collaborator(face)
     kiosk.guide.attach(session)
     _attach_fleet(kiosk)
@@ -485,7 +465,7 @@ def _attach_fleet(kiosk: Kiosk) -> None:
     """The help desk `[help] backend` names and, when `fleet.metrics_address` is set, the metrics endpoint."""
     from kiosk.fleet.metrics import KioskLabels
     from kiosk.help import HelpDeskParts, build_help_desk
-    from kiosk.receipts import print_help_slip
+    from kiosk.receipts.desk import print_help_slip
 
     config = kiosk.config
     desks: list[HelpDesk] = []
@@ -493,7 +473,7 @@ def _attach_fleet(kiosk: Kiosk) -> None:
         from kiosk.fleet.instrument import instrument, serve
 
         kiosk.metrics = instrument(kiosk, help_waiting_s=lambda: desks[0].waiting_s() if desks else 0.0)
-        kiosk.extras["stop_metrics"] = serve(kiosk.metrics, config.fleet.metrics_address)
+        kiosk.stop_metrics = serve(kiosk.metrics, config.fleet.metrics_address)
         from kiosk.updates.metrics import report_releases
 
         report_releases(kiosk.metrics, config)  # kiosk_update_release{kind}: the signed releases in service
@@ -533,21 +513,15 @@ def _draw_card_front(frame: Frame, text: str) -> None:
 
 def build_visit(kiosk: Kiosk) -> Visit:
     """The journey core for one kiosk: a `Visit` over the kiosk's session and devices (kiosk.journey)."""
-    from devices.qr.scanner import QrScanner
     from kiosk.journey import JourneyParts, Visit
-    from kiosk.printer_recovery import recovery_for
 
-    scanner = kiosk.extras.get("qr")
-    if not isinstance(scanner, QrScanner):
-        from devices.qr.zxing import ZxingQrScanner
-
-        scanner = ZxingQrScanner()
     parts = JourneyParts(
         config=kiosk.config, session=kiosk.session, catalogue=kiosk.catalogue, translator=kiosk.translator,
-        now=kiosk.now, card_reader=kiosk.card_reader, camera=kiosk.camera, qr_scanner=scanner,
+        now=kiosk.now, card_reader=kiosk.card_reader, camera=kiosk.camera, qr_scanner=kiosk.qr_scanner,
         face_verifier=kiosk.face_verifier, printer=kiosk.printer, submissions=kiosk.submissions,
-        hospital=kiosk.hospital, holidays=kiosk.holidays, recovery=recovery_for(kiosk),
-        snapshot_jpeg=kiosk.camera_snapshot_jpeg, staff=kiosk.staff)
+        hospital=kiosk.hospital, holidays=kiosk.holidays, recovery=kiosk.printer_recovery,
+        snapshot_jpeg=kiosk.camera_snapshot_jpeg, staff=kiosk.staff, payments=kiosk.payments,
+        scanner=kiosk.scanner, monotonic=kiosk.clock.monotonic, help_desk=kiosk.help_desk, metrics=kiosk.metrics)
     return Visit(parts)
 
 
@@ -608,4 +582,25 @@ def _hospital(config: KioskConfig, demo: DemoSetup, now: Callable[[], datetime])
 
     gateway = _pick(INSURANCE, "hospital.insurance_backend", config.hospital.insurance_backend, config, demo)
     queue = SqliteQueueNumbers(Path(config.hospital.queue_db))
-    return HospitalCheckIn(gateway, queue, load_specialties(), config.hospital.minutes_per_patient, clock=now)
+    system = _hospital_system(config, now)
+    return HospitalCheckIn(gateway, queue, load_specialties(), config.hospital.minutes_per_patient, clock=now,
+                           system=system)
+
+
+def _hospital_system(config: KioskConfig, now: Callable[[], datetime]) -> HospitalSystem | None:
+    """`[hospital] system_backend`: the hospital's own system over FHIR, a simulated one, or none."""
+    h = config.hospital
+    if h.system_backend == "off":
+        return None
+    if h.system_backend == "fhir":
+        fhir: type[FhirHospitalSystem] = _load("hospital.system_backend", "fhir",
+                                               "kiosk.hospital.fhir:FhirHospitalSystem")
+        return fhir.from_config(config)
+    from kiosk.hospital.fhir import CodeSystems
+    from kiosk.hospital.fhir_store import FhirStore
+    from kiosk.hospital.simulated_system import SimulatedHospitalSystem
+
+    # The simulated clinics call one patient per average consultation; the demo clock drives them.
+    systems = CodeSystems(h.patient_id_system, h.insurance_id_system, h.code_base)
+    every = h.minutes_per_patient * 60.0 if h.minutes_per_patient > 0 else None
+    return SimulatedHospitalSystem(FhirStore(systems, clock=now, call_every_s=every))

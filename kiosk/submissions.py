@@ -26,14 +26,21 @@ from typing import Any, Literal, TypeVar
 
 from kiosk.config import KioskConfig
 from kiosk.portal.client import PortalClient, Timeout
-from kiosk.portal.contract import STOPPED, WITHDRAWAL_REQUESTED, StatusEvent, status_message_key
+from kiosk.portal.contract import (
+    STOPPED,
+    SUPPLEMENT_REQUESTED,
+    WITHDRAWAL_REQUESTED,
+    StatusEvent,
+    SupplementRequest,
+    status_message_key,
+)
 from kiosk.portal.errors import (
     ApplicationNotFoundError,
     PortalError,
     PortalValidationError,
     WithdrawalRefusedError,
 )
-from kiosk.portal.sender import PortalSender
+from kiosk.portal.sender import SUPPLEMENT_SERVICE, PortalSender
 from offline_cache import (
     Attachment,
     FieldProblem,
@@ -74,11 +81,12 @@ class SubmitOutcome:
     due_at: str | None = None
     problems: tuple[FieldProblem, ...] = ()
     estimated_due: str | None = None  # the date the review screen showed (ISO), when the caller gave it
+    parts: tuple[tuple[str, str, int], ...] = ()  # combined file: (procedure code, file code, status) per part
 
     @property
     def due_differs_from_estimate(self) -> bool:
         """The portal set a result date other than the kiosk's estimate: the receipt screen must say so, and the
-        receipt prints only the portal's date (see `kiosk.receipts.due_note`)."""
+        receipt prints only the portal's date (see `kiosk.receipts.desk.due_note`)."""
         if not self.due_at or not self.estimated_due:
             return False
         try:
@@ -96,6 +104,7 @@ class StatusOutcome:
     status: int | None = None
     due_at: str | None = None
     history: tuple[StatusEvent, ...] = ()
+    supplement: SupplementRequest | None = None   # status 5: what the officer asked to be added
 
 
 @dataclass(frozen=True)
@@ -185,6 +194,16 @@ class SubmissionService:
                 log.exception("submission observer failed")
         return outcome
 
+    def submit_supplement(self, file_code: str, id_last4: str, attachments: Sequence[Attachment],
+                          items: Sequence[str] = (), *, submission_id: str | None = None) -> SubmitOutcome:
+        """Papers added to a filed case that asks for them (status 5): saved and sent exactly like a submission
+        (encrypted queue first, one quick try, the sync worker for the rest), under the supplement's own
+        idempotency key, to the file's supplements endpoint (`kiosk.portal.sender.SUPPLEMENT_SERVICE`). The
+        outcome's `file_code` is the file the papers were added to."""
+        payload = {"dossier_code": file_code.strip(), "id_last4": id_last4.strip(), "items": list(items)}
+        return self._submit(SUPPLEMENT_SERVICE, payload, attachments, id_last4, service_name="Bổ sung hồ sơ",
+                            submission_id=submission_id)
+
     def _submit(self, service_code: str, payload: Mapping[str, Any], attachments: Sequence[Attachment],
                 applicant_id_last4: str, *, service_name: str, submission_id: str | None) -> SubmitOutcome:
         sid = submission_id or new_submission_id()
@@ -229,7 +248,7 @@ class SubmissionService:
             with contextlib.suppress(QueueError):
                 self.queue.release([sid])
         return SubmitOutcome("sent", sid, "queue.sent", sent_receipt, file_code=delivered.file_code,
-                             due_at=delivered.due_at)
+                             due_at=delivered.due_at, parts=delivered.parts)
 
     def _repairing(self, action: Callable[[], T]) -> T:
         """Run a queue action; if the file turns out damaged, set it aside (what reads is salvaged into a
@@ -281,7 +300,8 @@ class SubmissionService:
         local = self.queue.find_by_file_code(found.dossier_code)
         if local is not None:
             self.queue.set_portal_status(local.submission_id, found.status)
-        return StatusOutcome("found", status_message_key(found.status), found.status, found.due_at, found.history)
+        return StatusOutcome("found", status_message_key(found.status), found.status, found.due_at, found.history,
+                             supplement=found.supplement_request if found.status == SUPPLEMENT_REQUESTED else None)
 
     def local_status(self, submission_id: str) -> StatusOutcome:
         """Status of a file this kiosk holds, even before it reached the portal."""
@@ -295,9 +315,9 @@ class SubmissionService:
     # ---- withdraw ------------------------------------------------------------------------------------------
 
     def withdraw(self, *, submission_id: str | None = None, file_code: str | None = None,
-                 id_last4: str = "") -> WithdrawOutcome:
+                 id_last4: str = "", reason_code: str = "") -> WithdrawOutcome:
         """Withdraw by this kiosk's submission id, or by file code (or a receipt's local reference) + last four
-        ID digits."""
+        ID digits. `reason_code` (why the citizen withdraws) goes to the portal with a withdrawal made there."""
         if submission_id is None and file_code:
             submission_id = self._local_reference(file_code, id_last4)
         if submission_id is not None:
@@ -328,7 +348,7 @@ class SubmissionService:
         if not file_code:
             return WithdrawOutcome("not_found", "queue.file_not_found")
         try:
-            result = self.client.withdraw(file_code.strip(), id_last4.strip())
+            result = self.client.withdraw(file_code.strip(), id_last4.strip(), reason_code=reason_code)
         except ApplicationNotFoundError:
             return WithdrawOutcome("not_found", "queue.file_not_found")
         except WithdrawalRefusedError as exc:

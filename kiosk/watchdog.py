@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kiosk.logs import configure_logging
-from kiosk.updates.store import store_for
+from kiosk.updates.applied import store_for
 from kiosk.updates.visit import FLAG_NAME, VisitFlag, session_busy
 
 if TYPE_CHECKING:

@@ -119,6 +119,7 @@ class Delivered:
     due_at: str | None
     received_at: str | None
     portal_status: int = 1
+    parts: tuple[tuple[str, str, int], ...] = ()  # combined file: (procedure code, file code, status) per part
 
 
 @dataclass(frozen=True)

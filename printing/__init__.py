@@ -10,6 +10,7 @@ from printing.documents import (
     Paper,
     QueueTicketData,
     ReceiptData,
+    ReceiptPart,
     ReceivedDocument,
     RenderedDocument,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "Paper",
     "QueueTicketData",
     "ReceiptData",
+    "ReceiptPart",
     "ReceivedDocument",
     "RenderedDocument",
     "render_help_slip",

@@ -1,6 +1,6 @@
 """The plain data each printed document is drawn from, and what rendering gives back.
 
-The kiosk fills these (kiosk/receipts.py); printing/ turns them into PDF. Personal fields (names, ID and
+The kiosk fills these (kiosk/receipts/desk.py); printing/ turns them into PDF. Personal fields (names, ID and
 insurance numbers) are left out of `repr` so a stray log line cannot carry them; the citizen's address is not a
 field at all because no document prints it. Texts are stored as given; rendering normalises them to NFC.
 """
@@ -39,6 +39,17 @@ class ReceivedDocument:
 
 
 @dataclass(frozen=True)
+class ReceiptPart:
+    """One procedure of a combined (liên thông) file: each agency's own file code and its status, the status
+    already worded in the citizen's language; `file_code` is empty while the file waits on the kiosk."""
+
+    name: str
+    procedure_code: str
+    file_code: str = ""
+    status: str = ""
+
+
+@dataclass(frozen=True)
 class ReceiptPayment:
     """The file's fee on the receipt: amount in whole đồng, how it is paid, the reference the transfer carries
     (the file code), and whether it is paid. While it is awaited, `qr_payload` is the VietQR text printed so the
@@ -71,6 +82,8 @@ class ReceiptData:
     extra_notes: tuple[str, ...] = ()  # further next steps, already in the citizen's language
     language: Language = "vi"
     payment: ReceiptPayment | None = None  # the fee, when the procedure has one
+    parts: tuple[ReceiptPart, ...] = ()  # a combined file: every procedure with its own file code and status
+    supplement: bool = False  # papers added to a filed case (status 5): "Giấy tiếp nhận hồ sơ bổ sung"
 
 
 @dataclass(frozen=True)
@@ -98,6 +111,7 @@ class QueueTicketData:
     estimated_wait_min: int = 0
     issued_at: datetime = field(default_factory=datetime.now)
     language: Language = "vi"
+    extra_notes: tuple[str, ...] = ()  # further sentences, already in the patient's language
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ Language = Literal["vi", "en"]
 LABELS: dict[str, tuple[str, str]] = {
     # receipt (Giấy tiếp nhận hồ sơ và hẹn trả kết quả)
     "receipt.title": ("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Receipt and appointment slip"),
+    "receipt.supplement_title": ("GIẤY TIẾP NHẬN HỒ SƠ BỔ SUNG", "Receipt for additional papers"),
+    "receipt.supplement_of": ("Bổ sung hồ sơ", "Additional papers for file"),
     "receipt.file_code": ("Mã hồ sơ", "File code"),
     "receipt.local_reference": ("Mã tạm (chờ gửi)", "Temporary reference (waiting to be sent)"),
     "receipt.pending_note": (
@@ -25,6 +27,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "receipt.id_number": ("Số định danh", "ID number"),
     "receipt.procedure": ("Thủ tục", "Procedure"),
     "receipt.documents": ("Giấy tờ đã nhận", "Documents received"),
+    "receipt.parts": ("Các thủ tục liên thông", "Linked procedures"),
+    "receipt.part_line": ("{n}. {name} ({code}): mã hồ sơ {file_code}, {status}",
+                          "{n}. {name} ({code}): file code {file_code}, {status}"),
+    "receipt.part_waiting": ("chờ gửi", "waiting to be sent"),
     "receipt.copies": ("{count} bản", "{count} cop(ies)"),
     "receipt.processing_time": ("Thời hạn giải quyết", "Processing time"),
     "receipt.working_days": ("{days} ngày làm việc", "{days} working day(s)"),

@@ -38,7 +38,8 @@ def render_receipt(data: ReceiptData, paper: Paper = "80mm") -> RenderedDocument
     lang = data.language
     body = st.body
     story: list[Flowable] = [
-        layout.header(encode(qr_payload_for(data)), data.issuer.agency_name, "receipt.title", st, width, language=lang),
+        layout.header(encode(qr_payload_for(data)), data.issuer.agency_name,
+                      "receipt.supplement_title" if data.supplement else "receipt.title", st, width, language=lang),
         Spacer(1, 3 * mm),
         Paragraph(layout.label_html("receipt.local_reference" if data.pending_upload else "receipt.file_code",
                                     lang), st.body),
@@ -53,8 +54,16 @@ def render_receipt(data: ReceiptData, paper: Paper = "80mm") -> RenderedDocument
         layout.rule(width),
         layout.field("receipt.applicant", data.applicant_name, body, lang),
         layout.field("receipt.id_number", mask_id_number(data.id_number), body, lang),
-        layout.field("receipt.procedure", f"{data.procedure_name} ({data.procedure_code})", body, lang),
+        layout.field("receipt.supplement_of" if data.supplement else "receipt.procedure",
+                     f"{data.procedure_name} ({data.procedure_code})" if data.procedure_code else data.procedure_name,
+                     body, lang),
     ]
+    if data.parts:
+        story.append(Paragraph(layout.label_html("receipt.parts", lang) + ":", body))
+        for number, part in enumerate(data.parts, start=1):
+            line = text("receipt.part_line", "vi", n=number, name=part.name, code=part.procedure_code,
+                        file_code=part.file_code or text("receipt.part_waiting", "vi"), status=part.status)
+            story.append(Paragraph(layout.clean(line), body))
     if data.documents:
         story.append(Paragraph(layout.label_html("receipt.documents", lang) + ":", body))
         for number, document in enumerate(data.documents, start=1):

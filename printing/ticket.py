@@ -70,6 +70,7 @@ def render_queue_ticket(data: QueueTicketData, paper: Paper = "80mm") -> Rendere
     story += layout.sentence("ticket.next_step", st.agency, lang, room=data.room, floor=data.floor)
     if data.patient_type == "self_pay":
         story += layout.sentence("ticket.self_pay_note", body, lang)
+    story += [Paragraph(layout.clean(note), st.agency) for note in data.extra_notes]
     story += [
         Spacer(1, 2 * mm),
         *layout.barcode(data.visit_id, width, st.barcode_height_mm),

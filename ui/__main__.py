@@ -11,9 +11,15 @@ import logging
 import sys
 from pathlib import Path
 
-from kiosk.bootstrap import DataFolderError, DeviceUnavailableError, QueueUnavailableError, build_kiosk
-from kiosk.config import ConfigError, load_config
-from kiosk.i18n import Translator
+from kiosk.journey.shell import (
+    ConfigError,
+    DataFolderError,
+    DeviceUnavailableError,
+    QueueUnavailableError,
+    Translator,
+    build_kiosk,
+    load_config,
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,9 +17,7 @@ import PySide6
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from kiosk.bootstrap import Kiosk
-from kiosk.session_events import WipeReason
-from kiosk.watchdog import service_heartbeat, watchdog_interval_ms
+from kiosk.journey.shell import Kiosk, WipeReason, open_visit, service_heartbeat, watchdog_interval_ms
 from ui.context import UiContext
 from ui.tasks import TaskRunner
 from ui.theme import SIZES, font, stylesheet
@@ -90,14 +88,15 @@ class ErrorHandler:
         except Exception:
             log.exception("wipe after an unexpected error failed")
         ctx.forget_visit()
-        self.window.show_page("welcome")
+        self.window.show_page("welcome")  # the visit's welcome: the wipe cleared everything it held
         self.window.message.show_message(ctx.t("common.unexpected_error"), "", ctx.t("key_done"))
 
 
 def start_window(kiosk: Kiosk, show: bool = True) -> tuple[QApplication, KioskWindow, ErrorHandler]:
     """Build the window on an existing or new QApplication; the caller runs the event loop."""
     app = application()
-    ctx = UiContext(kiosk=kiosk, tasks=TaskRunner())
+    visit, camera = open_visit(kiosk)
+    ctx = UiContext(kiosk=kiosk, visit=visit, camera=camera, tasks=TaskRunner())
     window = KioskWindow(ctx)
     install_activity_filter(window)
     handler = ErrorHandler(window)

@@ -1,7 +1,9 @@
-"""What screens receive: the kiosk's collaborators, the background-task runner, texts and voice.
+"""What the window and the staff screens receive: the kiosk, this kiosk's visit, the task runner, texts and voice.
 
 Texts come only from the kiosk's message catalogue (`kiosk/i18n/*.toml`); UI texts are the `ui.*` keys. The
-language follows the session, so a switch on any screen changes every text and the voice at once.
+language follows the session, so a switch on any screen changes every text and the voice at once. A citizen's
+screens get everything they show from the visit's `ScreenView`; the kiosk object is here for the staff screens
+(technician, manager), which are no part of a visit.
 """
 
 from __future__ import annotations
@@ -9,11 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from kiosk.bootstrap import Kiosk
-from kiosk.i18n import Translator
-from kiosk.printer_recovery import PrinterRecovery, recovery_for
+from kiosk.journey import Visit
+from kiosk.journey.shell import FrameTap, Kiosk, Translator
+from kiosk.journey.staff import PrinterRecovery, recovery_for
 from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -22,14 +23,14 @@ log = logging.getLogger(__name__)
 @dataclass
 class UiContext:
     kiosk: Kiosk
+    visit: Visit
+    camera: FrameTap
     tasks: TaskRunner
     translator: Translator = field(default_factory=Translator)
-    # Set by the main window: show a page by name (sub-pages inside one session state, e.g. service details).
+    # Set by the main window: show a staff page by name, or the visit's screen ("welcome" or any other name).
     navigate: Callable[[str], None] = lambda _name: None
-    # Set by the main window: show a short message over the page (e.g. a scan that failed).
+    # Set by the main window: show a short message over the page.
     navigate_message: Callable[[str], None] = lambda _text: None
-    # Shared, per-visit UI state that is not the core's business (the service tapped before starting).
-    scratch: dict[str, Any] = field(default_factory=dict)
 
     @property
     def language(self) -> str:
@@ -41,18 +42,14 @@ class UiContext:
         return self.translator.text(full, **params)
 
     def say(self, key: str, /, **params: object) -> None:
-        """Speak a catalogue message in the session's language, off the GUI thread; silence is never fatal."""
+        """Speak a catalogue message in the session's language; silence is never fatal."""
         full = key if "." in key else f"ui.{key}"
         self.kiosk.speak(full, self.language, **params)
 
-    def repeat(self) -> None:
-        self.kiosk.repeat_speech()
-
     @property
     def printer_recovery(self) -> PrinterRecovery | None:
-        """Pending "needs help" slips for receipts that failed to print (made on first use)."""
+        """Pending "needs help" slips for receipts that failed to print."""
         return recovery_for(self.kiosk)
 
     def forget_visit(self) -> None:
-        self.scratch.clear()
         self.tasks.forget()

@@ -1,9 +1,17 @@
-"""The scripted citizen journey behind `kiosk demo`: the real window, driven by taps as a person would.
+"""`kiosk demo`: the scripted citizen (kiosk.journey.persona) played through the real window, screen by screen.
 
-Run as `python -m ui.demo --out DIR` (the CLI starts it, on Qt's offscreen platform when there is no display).
-Everything is fixed — the wall clock (ui.demo_clock), the random seed, the virtual card, the simulated camera — so
-every run walks the same screens. Each screen is saved as a PNG (QWidget.grab) and the printed receipt is copied
-next to them; the paths are printed at the end.
+Run as `python -m ui.demo --out DIR [--service CODE] [--lang en] [--persona elderly|volunteer]` (the CLI starts it,
+on Qt's offscreen platform when there is no display). The persona reads the view on screen and answers it as a
+citizen would, and `Driver` does it with the window's own widgets: it taps the rendered buttons, types on the
+rendered keyboard, places and takes the virtual card, and holds a receipt's QR code up to the simulated camera. The
+same counts as the core-only run (bench/journey.py) come out, which tests/ui/test_persona_replay.py checks.
+
+Everything is fixed — the wall clock (`ui.demo_clock`), the random seed, the virtual card, the simulated camera —
+so every run walks the same screens. Each screen is saved as DIR/NN-screen.png (QWidget.grab), and every printed
+document is copied next to them (the first as receipt.pdf). "volunteer" is assisted mode: a volunteer signs in
+through "Gọi cán bộ" with the demo's PIN first, then the citizen answers the same way. Without `--service` the
+demo plays the confirmation of the old ID number; the look-ups ("status_lookup", "withdrawal") first send that
+service's file, then look it up by its receipt's QR code.
 """
 
 from __future__ import annotations
@@ -14,25 +22,29 @@ import logging
 import shutil
 import sys
 import time
-from datetime import date, datetime
+import unicodedata
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
-from kiosk.bootstrap import DemoSetup, Kiosk, build_kiosk
-from kiosk.config import KioskConfig, load_config
-from kiosk.session_events import SessionState
+from kiosk.journey import CameraResult, CardPlaced, CardRemoved, QrRead, ScreenView, Tap, Tick, Typed
+from kiosk.journey.persona import LOOKUPS, Counts, Persona, SpeechTimer, key_presses
+from kiosk.journey.shell import DemoSetup, FrameTap, KioskConfig, build_kiosk, load_config
+from kiosk.journey.staff import hash_pin
 
 log = logging.getLogger(__name__)
-
-
-# The shipped demo card's details (fictional), as a citizen would type them to open the chip.
-DEMO_ID_NUMBER = "001190012345"
-DEMO_BIRTH = date(1990, 3, 14)
-DEMO_EXPIRY = date(2030, 3, 14)
+DEFAULT_SERVICE = "id_confirmation"
+DEMO_VOLUNTEER = "TNV-01"
+DEMO_VOLUNTEER_PIN = "135791"    # the demo configuration's volunteer (assisted mode); never a real kiosk's PIN
+TONE_KEYS = {"\u0301": "tone:s", "\u0300": "tone:f", "\u0309": "tone:r", "\u0303": "tone:x", "\u0323": "tone:j"}
+SHAPES = frozenset({"\u0302", "\u0306", "\u031b"})   # circumflex, breve, horn: the ă â ê ô ơ ư keys
 
 
 class JourneyError(RuntimeError):
@@ -43,47 +55,66 @@ class Driver:
     """Taps buttons by their object name, types on the on-screen keyboard, waits for screens, takes screenshots."""
 
     def __init__(self, window: Any, out: Path | None = None, visible_delay_ms: int = 0,
-                 click: Any = QTest.mouseClick) -> None:
+                 click: Callable[..., None] = QTest.mouseClick) -> None:
         self.click = click
         self.window = window
         self.ctx = window.ctx
-        self.kiosk: Kiosk = window.ctx.kiosk
+        self.kiosk = window.ctx.kiosk
+        self.visit = window.ctx.visit
         self.out = out
         self.shots: list[Path] = []
         self.delay = visible_delay_ms
-        self.keyboard_mode = "simple"
+
+    @property
+    def view(self) -> ScreenView:
+        view: ScreenView = self.window.view
+        return view
 
     # ---- waiting -----------------------------------------------------------------------------------------
-    def settle(self, timeout_s: float = 10.0) -> None:
+    def settle(self, timeout_s: float = 20.0) -> None:
+        end = time.monotonic() + timeout_s
         self.ctx.tasks.drain(timeout_s)
+        while self.window.busy and time.monotonic() < end:
+            QCoreApplication.processEvents()
+            time.sleep(0.002)
         for _ in range(3):
             QCoreApplication.processEvents()
         if self.delay:
             QTest.qWait(self.delay)
 
-    def wait(self, condition: Any, timeout_s: float = 20.0, what: str = "") -> None:
+    def wait(self, condition: Callable[[], object], timeout_s: float = 20.0, what: str = "") -> None:
         end = time.monotonic() + timeout_s
         while not condition():
             if time.monotonic() > end:
-                page = self.window.current.name if self.window.current else "?"
-                raise JourneyError(f"timed out waiting for {what} (on page {page})")
+                raise JourneyError(f"timed out waiting for {what} (on {self.window.current.name})")
             QCoreApplication.processEvents()
             time.sleep(0.01)
         self.settle()
 
     def wait_page(self, name: str, timeout_s: float = 20.0) -> None:
-        self.wait(lambda: self.window.current is not None and self.window.current.name == name, timeout_s,
-                  f"page {name}")
+        self.wait(lambda: self.window.current.name == name, timeout_s, f"page {name}")
 
-    def wait_state(self, state: SessionState, timeout_s: float = 20.0) -> None:
-        self.wait(lambda: self.kiosk.session.state is state, timeout_s, f"state {state.value}")
+    def tick_until(self, condition: Callable[[], object], what: str, ticks: int = 400) -> None:
+        """Let the window's timer tick (as it does four times a second) until `condition` holds."""
+        for _ in range(ticks):
+            if condition():
+                return
+            self.window._on_tick()
+            self.settle()
+        raise JourneyError(f"no {what} after {ticks} ticks (on {self.window.current.name})")
 
     # ---- acting ------------------------------------------------------------------------------------------
-    def find(self, name: str) -> QAbstractButton:
-        for widget in self.window.findChildren(QAbstractButton, name):
-            if isinstance(widget, QAbstractButton) and widget.isVisible() and widget.isEnabled():
-                return widget
-        raise JourneyError(f"no visible button {name!r} on page {self.window.current.name}")
+    def find(self, name: str, timeout_s: float = 2.0) -> QAbstractButton:
+        end = time.monotonic() + timeout_s
+        while True:
+            for widget in self.window.findChildren(QAbstractButton, name):
+                if isinstance(widget, QAbstractButton) and widget.isVisible() and widget.isEnabled():
+                    return widget
+            if time.monotonic() > end:
+                break
+            QCoreApplication.processEvents()  # a page just drawn shows its new widgets on the next event
+            time.sleep(0.005)
+        raise JourneyError(f"no visible button {name!r} on {self.window.current.name}")
 
     def has(self, name: str) -> bool:
         return any(w.isVisible() for w in self.window.findChildren(QAbstractButton, name))
@@ -91,57 +122,104 @@ class Driver:
     def tap(self, name_or_widget: str | QWidget) -> None:
         widget = self.find(name_or_widget) if isinstance(name_or_widget, str) else name_or_widget
         if not widget.isVisible() or not widget.isEnabled():
-            raise JourneyError(f"button {widget.objectName() or widget.accessibleName()!r} cannot be tapped now")
+            raise JourneyError(f"button {widget.objectName() or widget.accessibleName()!r} cannot be tapped now "
+                               f"(on {self.view.screen} {self.view.field})")
+        self._scroll_to(widget)
         self.click(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                    QPoint(widget.width() // 2, widget.height() // 2))
         self.settle()
 
-    def type(self, text: str, keyboard_name: str = "keyboard", submit: bool = True) -> None:
-        """Tap the keys of the visible on-screen keyboard for each character (Telex letters for marks)."""
+    def choose(self, choice_id: str) -> None:
+        """Tap the button of a choice of the view on screen (navigation ones live in the footer and overlay)."""
+        footer = self.window.footer
+        special: dict[str, QWidget] = {"more_time": self.window.overlay.extend, "back": footer.back,
+                                       "restart": footer.start_over}
+        widget = special.get(choice_id)
+        if choice_id == "help" and not self.has("choice_help"):
+            widget = footer.call_staff
+        self.tap(widget if widget is not None else f"choice_{choice_id}")
+
+    def _scroll_to(self, widget: QWidget) -> None:
+        from PySide6.QtWidgets import QScrollArea
+
+        parent = widget.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QScrollArea):
+                parent.ensureWidgetVisible(widget)
+                QCoreApplication.processEvents()
+                return
+            parent = parent.parentWidget()
+
+    def keyboard(self, name: str = "keyboard") -> Any:
         from ui.widgets.keyboard import OnScreenKeyboardWidget
 
-        boards = [k for k in self.window.findChildren(OnScreenKeyboardWidget, keyboard_name) if k.isVisible()]
+        boards = [k for k in self.window.findChildren(OnScreenKeyboardWidget, name) if k.isVisible()]
         if not boards:
-            raise JourneyError(f"no keyboard {keyboard_name!r} on page {self.window.current.name}")
-        board = boards[0]
-        for ch in text:
-            key = board.keys.get(ch)
-            if key is None and ch.lower() in board.keys and "shift" in board.keys:
-                self.tap(board.keys["shift"])  # a capital: shift, then the letter
-                key = board.keys[ch.lower()]
-            key = key or board.keys.get(ch.lower())
-            if key is None:
-                raise JourneyError(f"no key for {ch!r}")
-            self.tap(key)
+            raise JourneyError(f"no keyboard {name!r} on {self.window.current.name}")
+        return boards[0]
+
+    def type(self, text: str, keyboard_name: str = "keyboard", submit: bool = False) -> None:
+        """Tap the keys of the visible keyboard for `text`: a letter, then its shape key (ă â ê ô ơ ư) at once and
+        its tone key at the end of the syllable, as the simple keyboard is taught; a capital with shift."""
+        board = self.keyboard(keyboard_name)
+        tones: list[str] = []
+        for ch in unicodedata.normalize("NFC", text):
+            parts = unicodedata.normalize("NFD", ch)
+            base, marks = parts[0], parts[1:]
+            if not base.isalpha() and tones:
+                for tone in tones:
+                    self._key(board, tone)
+                tones = []
+            if base in "đĐ":
+                self._key(board, "đ")
+                continue
+            self._letter(board, base)
+            for mark in marks:
+                if mark in SHAPES:
+                    self._key(board, unicodedata.normalize("NFC", base.lower() + mark))
+                elif mark in TONE_KEYS:
+                    tones.append(TONE_KEYS[mark])
+        for tone in tones:
+            self._key(board, tone)
         if submit:
-            self.tap(board.keys["\n"])
+            self._key(board, "\n")
 
-    def set_date(self, picker_name: str, target: date) -> None:
-        from ui.widgets.pickers import DatePickerWidget
+    def _letter(self, board: Any, ch: str) -> None:
+        if ch in board.keys:
+            self._key(board, ch)
+        elif ch.lower() in board.keys and "shift" in board.keys:
+            self._key(board, "shift")
+            self._key(board, ch.lower())
+        elif ch.upper() in board.keys:
+            self._key(board, ch.upper())
+        else:
+            raise JourneyError(f"no key for {ch!r}")
 
-        picker = next(p for p in self.window.findChildren(DatePickerWidget, picker_name) if p.isVisible())
-        for part in ("year", "month", "day"):
-            if picker.findChild(QAbstractButton, f"{part}_plus") is None:
-                continue  # a month picker has no day row
-            for _ in range(200):
-                have = getattr(picker.value, part)
-                want = getattr(target, part)
-                if have == want:
-                    break
-                step = "10" if part == "year" and abs(want - have) >= 10 else ""
-                self.tap(picker.findChild(QAbstractButton, f"{part}_{'plus' if want > have else 'minus'}{step}"))
-        self.tap(picker.findChild(QAbstractButton, "date_done"))
+    def _key(self, board: Any, value: str) -> None:
+        key = board.keys.get(value)
+        if key is not None and not key.isVisible():
+            # The page was drawn again meanwhile (the visit answered a frame or a key): its keyboard, rebuilt with
+            # the text the visit holds, takes the next key.
+            key = self.keyboard(board.objectName()).keys.get(value)
+        if key is None:
+            raise JourneyError(f"no key {value!r}")
+        self.tap(key)
+
+    def erase(self, keyboard_name: str = "keyboard") -> None:
+        board = self.keyboard(keyboard_name)
+        while board.text():
+            self._key(board, "\b")
 
     def shot(self, name: str) -> Path | None:
         if self.out is None:
             return None
         self.settle()
-        path = self.out / f"{len(self.shots) + 1:02d}-{name}.png"
+        path = self.out / f"{len(self.shots) + 1:02d}-{name.replace(':', '-').replace('.', '_')}.png"
         self.window.grab().save(str(path))
         self.shots.append(path)
         return path
 
-    # ---- the card ----------------------------------------------------------------------------------------
+    # ---- the card and the camera -------------------------------------------------------------------------
     def insert_card(self) -> None:
         self.kiosk.insert_virtual_card()
         self.settle()
@@ -150,162 +228,160 @@ class Driver:
         self.kiosk.remove_virtual_card()
         self.settle()
 
-
-def fill_form(driver: Driver, answers: dict[str, Any], screenshot_steps: bool = True) -> None:
-    """Answer every open field of every step the way a person would, then go on to the review."""
-    for _ in range(20):
-        if driver.kiosk.session.state is not SessionState.STEPS:
-            return
-        form = driver.kiosk.session.form
-        view = form.current_step()
-        for key in [f.key for f in view.fields]:
-            # An answer can show or hide later fields of the same step: look the field up again each time.
-            field = next((f for f in form.current_step().fields if f.key == key), None)
-            if field is None or field.readonly:
-                continue
-            if field.display and field.error is None and field.key not in answers:
-                continue
-            if not field.required and field.key not in answers:
-                continue
-            answer_field(driver, field, answers.get(field.key))
-        if screenshot_steps:
-            driver.shot(f"form-{view.id}")
-        driver.tap("form_next")
+    def held_to_camera(self, frame: np.ndarray) -> AbstractContextManager[None]:
+        """The simulated camera sees `frame` (a receipt held up, a card front) until the block ends."""
+        tap: FrameTap = self.ctx.camera
+        return tap.showing(frame)
 
 
-def answer_field(driver: Driver, field: Any, answer: Any) -> None:
-    """Open the field's editor (tap its card) unless it is open already, then answer it."""
-    editing = getattr(driver.window.current, "editing", None)
-    if editing != field.key:
-        if editing is not None:  # put the other field's editor away first
-            open_key = editing.split(":")[1] if ":" in editing else editing
-            driver.tap(f"field_{open_key}")
-        driver.tap(f"field_{field.key}")
-    answer_value(driver, field, answer)
+def qr_frame(text: str) -> np.ndarray:
+    """A camera frame showing one QR code of `text` on white (a receipt or a card front held up)."""
+    import cv2
+    import zxingcpp
+
+    barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode)
+    code = np.array(barcode.to_image(scale=4, add_quiet_zones=True))
+    side = max(480, code.shape[0] + 80)
+    frame = np.full((side, side * 4 // 3), 255, dtype=np.uint8)
+    h, w = code.shape[:2]
+    top, left = (frame.shape[0] - h) // 2, (frame.shape[1] - w) // 2
+    frame[top:top + h, left:left + w] = code
+    return np.asarray(cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
 
 
-def answer_value(driver: Driver, field: Any, answer: Any) -> None:
-    kind = field.type
-    if kind == "group":
-        for item in answer or []:
-            driver.tap("group_add")
-            for sub in field.sub_fields:
-                value = item.get(sub.key)
-                if value is None and not sub.required:
-                    driver.tap("group_skip")
-                else:
-                    answer_value(driver, sub, value)
-    elif kind in ("date", "month"):
-        if isinstance(answer, str):  # "MM/YYYY"
-            month, year = answer.split("/")
-            answer = date(int(year), int(month), 1)
-        driver.set_date("date_picker", answer or date(1990, 1, 1))
-    elif field.choices and kind != "address":
-        value = answer if answer is not None else field.choices[0].value
-        driver.tap(f"choice_{value}")
-    elif kind == "yes_no":
-        driver.tap("choice_yes" if answer in (None, True) else "choice_no")
-    elif kind == "address":
-        province, ward, street = answer
-        driver.type(province, "choice_filter", submit=False)
-        driver.tap(_first_choice(driver))
-        driver.type(ward, "choice_filter", submit=False)
-        driver.tap(_first_choice(driver))
-        board = next(b for b in driver.window.findChildren(QWidget, "keyboard") if b.isVisible())
-        for _ in range(len(board.text())):
-            driver.tap(board.keys["\b"])  # the street as the chip wrote it: replace it
-        driver.type(street)
-    elif kind == "attachment":
-        driver.tap("scan_document")
-    else:
-        text = str(answer if answer is not None else {"phone": "0912345678", "number": "1"}.get(kind, "Ha Noi"))
-        if driver.has(f"keyboard_mode_{driver.keyboard_mode}"):
-            driver.tap(f"keyboard_mode_{driver.keyboard_mode}")
-        board = next(b for b in driver.window.findChildren(QWidget, "keyboard") if b.isVisible())
-        for _ in range(len(board.text())):
-            driver.tap(board.keys["\b"])
-        driver.type(text, submit=False)
-        if not any("keyboard" in p.name for p in driver.shots):
-            driver.shot("keyboard")
-        driver.tap(board.keys["\n"])
+# ---- the persona, through the window ---------------------------------------------------------------------------
+def play_in_window(driver: Driver, persona: Persona, *, speech: SpeechTimer | None = None,
+                   shots: bool = False, stop_at: str = "", max_commands: int = 2000) -> Counts:
+    """`kiosk.journey.persona.play`, done with the window's widgets: the same counting, from the views drawn.
+    With `stop_at`, the persona leaves the window to the caller on that screen (or "screen:field")."""
+    counts = Counts(persona.service)
+    timer = speech or SpeechTimer()
+    driver.settle()
+    view = driver.view
+    last: tuple[str, str] | None = None
+    typed: dict[str, str] = {}
+    for _ in range(max_commands):
+        shown = (view.screen, view.field)
+        if (not view.pending and shown != last and view.screen != "welcome") or last is None:
+            counts.screens += 1
+            counts.path.append(view.screen if not view.field else f"{view.screen}:{view.field}")
+            counts.spoken_s += sum(timer.seconds(p.text) for p in view.prompts)
+            if view.screen == "face":
+                counts.face_checks += 1
+            if shots:
+                driver.shot(counts.path[-1])
+        last = shown
+        if stop_at and stop_at in (view.screen, f"{view.screen}:{view.field}"):
+            return counts
+        command = persona.next_command(view)
+        if command is None:
+            return counts
+        if isinstance(command, Tap):
+            counts.taps += 1
+            driver.choose(command.target)
+        elif isinstance(command, Typed):
+            before = typed.get(command.field, "")
+            new = command.text[len(before):] if command.text.startswith(before) else command.text
+            counts.typed_chars += key_presses(new)
+            typed[command.field] = command.text
+            _type_into(driver, command)
+        elif isinstance(command, CardPlaced | CardRemoved):
+            # The reader reports the card on its own thread: wait for the visit's answer to it, not a progress view.
+            heard = driver.window.card_events
+            (driver.insert_card if isinstance(command, CardPlaced) else driver.remove_card)()
+            driver.wait(_answered(driver, heard), what="the visit's answer to the card")
+        elif isinstance(command, Tick):
+            driver.window._on_tick()
+            driver.settle()
+        elif isinstance(command, QrRead):
+            with driver.held_to_camera(qr_frame(command.text)):
+                driver.tick_until(_moved_from(driver, view), "answer to the QR code held up")
+        elif isinstance(command, CameraResult):
+            with driver.held_to_camera(command.frame):
+                driver.window._on_tick()
+                driver.settle()
+        view = driver.view
+        if view.screen == "welcome" and isinstance(command, CardRemoved | Tap):
+            return counts
+    raise JourneyError(f"no end after {max_commands} commands (on {view.screen} {view.field})")
 
 
-def _first_choice(driver: Driver) -> QAbstractButton:
-    buttons = [b for b in driver.window.findChildren(QAbstractButton) if b.objectName().startswith("choice_")
-               and b.isVisible()]
-    if not buttons:
-        raise JourneyError("no choice left after filtering")
-    first: QAbstractButton = buttons[0]
-    return first
+def _answered(driver: Driver, heard: int) -> Callable[[], bool]:
+    window = driver.window
+    return lambda: window.card_events > heard and not window.busy and not driver.view.pending
 
 
-def open_card(driver: Driver, id_number: str, birth: date, expiry: date) -> None:
-    """Identify: place the card, give the key by typing the number and dates, wait for the chip read."""
-    driver.wait_page("identify")
-    driver.shot("identify")
-    driver.insert_card()
-    driver.wait(lambda: driver.has("key_typed"), what="key choice")
-    driver.shot("access-key")
-    driver.tap("key_typed")
-    driver.type(id_number, "id_pad")
-    driver.set_date("dob_picker", birth)
-    driver.set_date("expiry_picker", expiry)
-    driver.wait_state(SessionState.VERIFY_FACE, 30)
+def _moved_from(driver: Driver, view: ScreenView) -> Callable[[], bool]:
+    where = (view.screen, view.field)
+    return lambda: (driver.view.screen, driver.view.field) != where
 
 
-def citizen_journey(driver: Driver, service_code: str, answers: dict[str, Any], telex: bool = False) -> Path | None:
-    """Welcome → language → card → face → service → form → review → submit → receipt → goodbye."""
-    start_service(driver, service_code, telex)
-    fill_form(driver, answers)
-    driver.wait_state(SessionState.REVIEW)
-    driver.shot("review")
-    driver.tap("review_send")
-    driver.wait(lambda: driver.kiosk.session.state in (SessionState.RECEIPT, SessionState.REVIEW), 30,
-                "submission")
-    driver.wait(lambda: driver.has("receipt_continue"), 30, "receipt printed")
-    driver.shot("receipt")
-    receipt = driver.ctx.scratch.get("printed")
-    driver.tap("receipt_continue")
-    driver.wait_page("done")
-    driver.shot("done")
-    driver.remove_card()
-    driver.wait_page("welcome")
-    return Path(receipt) if receipt else None
+def _type_into(driver: Driver, command: Typed) -> None:
+    view = driver.view
+    if view.input is None or view.input.field != command.field:
+        raise JourneyError(f"no input {command.field!r} on {view.screen}")
+    board = driver.keyboard()
+    have = board.text()
+    if not command.text.startswith(have):
+        driver.erase()
+        have = ""
+    driver.type(command.text[len(have):])
+    shown = driver.view.input
+    if shown is None or shown.text != command.text:
+        raise JourneyError(f"typed {command.field!r} but the visit holds something else")
 
 
-def start_service(driver: Driver, service_code: str, telex: bool = False) -> None:
-    """From the welcome screen to the first form step of `service_code`, with the demo card."""
-    driver.wait_page("welcome")
-    driver.shot("welcome")
-    driver.tap("start")
-    driver.wait_page("language")
-    driver.shot("language")
-    driver.tap("lang_vi")
-    open_card(driver, DEMO_ID_NUMBER, DEMO_BIRTH, DEMO_EXPIRY)
-    driver.wait_page("face")
-    driver.wait(lambda: driver.kiosk.session.state is not SessionState.VERIFY_FACE or _face_half(driver),
-                what="face check under way")
-    driver.shot("face")
-    driver.wait_state(SessionState.CHOOSE_SERVICE, 30)
-    driver.shot("services")
-    while not driver.has(f"service_{service_code}"):
-        driver.tap("services_more")
-    driver.tap(f"service_{service_code}")
-    driver.wait_page("service_info")
-    driver.shot("service-info")
-    driver.tap("service_start")
-    driver.keyboard_mode = "telex" if telex else "simple"
+class _Witness(Persona):
+    """The persona, keeping the QR code of the receipt it was handed before the visit is wiped."""
+
+    def __init__(self, driver: Driver, persona: Persona) -> None:
+        super().__init__(persona.service, persona.answers, receipt_qr=persona.receipt_qr)
+        self._visit = driver.visit
+        self.receipt: tuple[str, str] = ("", "")
+
+    def next_command(self, view: ScreenView) -> Any:
+        outcome = self._visit.outcome
+        if view.screen == "done" and self._visit.receipt_qr and outcome is not None and outcome.file_code:
+            self.receipt = (self._visit.receipt_qr, outcome.file_code)
+        return super().next_command(view)
 
 
-def _face_half(driver: Driver) -> bool:
-    page = driver.window.current
-    preview = getattr(page, "preview", None)
-    return preview is not None and preview.frames_shown >= 4
+def every_journey_in_window(driver: Driver, services: list[str], *, speech: SpeechTimer | None = None,
+                            lookups: tuple[str, ...] = LOOKUPS, shots: bool = False) -> list[Counts]:
+    """`kiosk.journey.persona.every_journey` through the window: each service, then the look-ups by the receipt's
+    QR code of the first file sent."""
+    rows: list[Counts] = []
+    receipt_qr = ""
+    file_code = ""
+    for code in services:
+        witness = _Witness(driver, Persona(code, file_code=file_code, receipt_qr=receipt_qr))
+        rows.append(play_in_window(driver, witness, speech=speech, shots=shots))
+        if not receipt_qr and witness.receipt[0]:
+            receipt_qr, file_code = witness.receipt
+    for code in lookups:
+        rows.append(play_in_window(driver, Persona(code, receipt_qr=receipt_qr), speech=speech, shots=shots))
+    return rows
 
 
+def sign_in_volunteer(driver: Driver, pin: str = DEMO_VOLUNTEER_PIN) -> None:
+    """Assisted mode: "Gọi cán bộ" → "Tình nguyện viên đăng nhập" → the PIN on the number pad (from the welcome
+    screen, "Bắt đầu" first: help belongs to a visit under way)."""
+    if driver.view.screen == "welcome":
+        driver.choose("start")
+    driver.choose("help")
+    driver.choose("volunteer_sign_in")
+    driver.type(pin)
+    driver.choose("next")
+    if driver.kiosk.session.helper is None:
+        raise JourneyError("the volunteer's PIN was refused")
+
+
+# ---- the demo ----------------------------------------------------------------------------------------------
 def demo_config(config: KioskConfig, out: Path) -> KioskConfig:
     data = out / ".kiosk-data"
     shutil.rmtree(data, ignore_errors=True)
+    volunteers = config.staff.volunteers or (f"{DEMO_VOLUNTEER}:Tình nguyện viên:"
+                                             f"{hash_pin(DEMO_VOLUNTEER_PIN, iterations=1000)}",)
     return dataclasses.replace(
         config,
         kiosk=dataclasses.replace(config.kiosk, data_dir=data),
@@ -316,34 +392,77 @@ def demo_config(config: KioskConfig, out: Path) -> KioskConfig:
         portal=dataclasses.replace(config.portal, start_simulator=True),
         queue=dataclasses.replace(config.queue, db_path=data / "queue.sqlite3", key_file=data / "queue.key"),
         printer=dataclasses.replace(config.printer, backend="pdf", output_dir=data / "printed"),
-        hospital=dataclasses.replace(config.hospital, queue_db=data / "hospital_queue.sqlite3"),
+        hospital=dataclasses.replace(config.hospital, enabled=True, queue_db=data / "hospital_queue.sqlite3"),
+        staff=dataclasses.replace(config.staff, volunteers=tuple(volunteers)),
     )
+
+
+def play_demo(driver: Driver, service: str, *, language: str = "vi", volunteer: bool = False) -> list[Counts]:
+    """One service (or a look-up, after sending the default service's file) with a screenshot of every screen."""
+    silent = SpeechTimer(normalise=lambda text: text)
+    silent.available = False
+    rows: list[Counts] = []
+    receipt_qr = ""
+    if service in LOOKUPS:
+        witness = _Witness(driver, Persona(DEFAULT_SERVICE))
+        rows.append(play_in_window(driver, witness, speech=silent))
+        receipt_qr = witness.receipt[0]
+    persona = Persona(service, receipt_qr=receipt_qr)
+    if service in LOOKUPS or volunteer:
+        # The visit begins by the driver's hand (the look-up's first tap, or "Bắt đầu" for the volunteer), so the
+        # language is chosen once the visit is under way and the persona goes on from there.
+        driver.shot("welcome")
+        driver.choose("status" if service in LOOKUPS else "start")
+        persona._card_placed = True   # the visit is under way: the next welcome screen is the end of it
+    if language != driver.view.language:
+        driver.tap(driver.window.header.language)
+    if volunteer:
+        # Assisted mode: the volunteer signs in through "Gọi cán bộ", then the citizen answers as always.
+        sign_in_volunteer(driver)
+        driver.shot("assisted")
+        if service not in LOOKUPS:
+            driver.insert_card()
+    rows.append(play_in_window(driver, persona, speech=silent, shots=True))
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ui.demo")
     parser.add_argument("--out", required=True)
     parser.add_argument("--config")
+    parser.add_argument("--service", default=DEFAULT_SERVICE,
+                        help="a catalogue code, status_lookup or withdrawal (default: %(default)s)")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
+    parser.add_argument("--persona", choices=("elderly", "volunteer"), default="elderly")
     parser.add_argument("--visible", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("*.png"):
+    for old in [*out.glob("*.png"), *out.glob("*.pdf")]:
         old.unlink()
     config = demo_config(load_config(Path(args.config) if args.config else None), out)
     fixed = datetime.fromisoformat(config.ui.demo_clock)
     kiosk = build_kiosk(config, DemoSetup(enabled=True, fast=True, now=fixed, seed=6))
+    if args.service not in LOOKUPS and args.service not in kiosk.catalogue.codes():
+        codes = ", ".join([*kiosk.catalogue.codes(), *LOOKUPS])
+        print(kiosk.translate("ui.demo_unknown_service", args.lang, service=args.service, codes=codes),
+              file=sys.stderr)
+        kiosk.close()
+        return 2
     from ui.app import start_window
 
     app, window, handler = start_window(kiosk, show=True)
     driver = Driver(window, out, visible_delay_ms=250 if args.visible else 0)
+    printed: list[Path] = []
     try:
-        receipt = citizen_journey(driver, "id_confirmation", {})
-        if receipt is not None:
-            target = out / "receipt.pdf"
-            shutil.copyfile(receipt, target)
-            driver.shots.append(target)
+        play_demo(driver, args.service, language=args.lang, volunteer=args.persona == "volunteer")
+        folder = config.printer.output_dir
+        documents = sorted(folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
+        for n, document in enumerate(documents):
+            target = out / ("receipt.pdf" if n == 0 else f"printed-{n + 1}.pdf")
+            shutil.copyfile(document, target)
+            printed.append(target)
     except JourneyError as exc:
         print(f"demo stopped: {exc}", file=sys.stderr)
         return 1
@@ -354,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
         kiosk.close()
         shutil.rmtree(out / ".kiosk-data", ignore_errors=True)
         del app
-    for path in driver.shots:
+    for path in [*driver.shots, *printed]:
         print(path)
     return 0
 

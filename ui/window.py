@@ -1,15 +1,19 @@
 """The kiosk window: header, banners, one page at a time, fixed footer, and the inactivity overlay.
 
-It listens to the session (the Qt-free state machine in `kiosk.session`) and shows the page for its state; screens
-forward the citizen's intent back to the session. Card insert/remove callbacks from the reader's own thread are
-re-emitted on the GUI thread through the task runner. The inactivity timer is the session's: the window only calls
-`tick()` and shows the warning the session raises.
+A citizen's screens are views of the visit (kiosk.journey.Visit): every touch, key, card event and timer tick
+becomes a command, the visit answers with the `ScreenView` to draw, and the window draws it on its one journey
+page (ui.screens.journey) and says its prompts. Commands the visit calls slow (`pending_view` gives a progress view:
+reading the card, sending) run on the task runner's threads with the progress view shown; so do ticks on screens
+that look through the camera, where the visit judges a frame each time. The card reader's events arrive on its own
+thread and are relayed to the GUI thread. Technician and manager modes are no part of a visit: their pages follow
+the session's staff states.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import Future
 from typing import Any
 
@@ -17,25 +21,27 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.session_events import (
+from kiosk.journey import Back, CardPlaced, CardRemoved, ChangeLanguage, Command, Help, Restart, ScreenView, Tap, Tick
+from kiosk.journey.shell import (
+    STAFF_STATES,
     AssistanceEnded,
     AssistanceStarted,
-    InactivityWarned,
     SessionEvent,
     SessionState,
-    SessionWiped,
     StateChanged,
-    TimeExtended,
+    ViewVoice,
+    watch_card,
 )
 from ui.context import UiContext
-from ui.screens import SCREENS, STATE_SCREENS
+from ui.screens import STAFF_PAGES
 from ui.screens.base import Screen
+from ui.screens.journey import JourneyScreen
 from ui.widgets.chrome import BannerWidget, FooterWidget, HeaderWidget, StepIndicatorWidget
 from ui.widgets.overlay import InactivityOverlay, MessageOverlay
 
 log = logging.getLogger(__name__)
-JOURNEY_STEPS = 6
 SECRET_TAPS = 5
+TICK_MS = 250
 RECOVERY_POLL_TICKS = 40  # 40 ticks of 250 ms: the printer is asked every ten seconds while slips are pending
 
 
@@ -45,6 +51,7 @@ class KioskWindow(QWidget):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.visit = ctx.visit
         self.setObjectName("kioskWindow")
         ctx.navigate = self.show_page
         ctx.navigate_message = lambda text: self.message.show_message(text, "", ctx.t("key_done"))
@@ -66,14 +73,21 @@ class KioskWindow(QWidget):
             outer.addWidget(part)
         outer.addWidget(self.stack, 1)
         outer.addWidget(self.footer)
+        self.journey = JourneyScreen(self.send, ctx.t, ctx.camera.last_frame)
+        self.stack.addWidget(self.journey)
         self.pages: dict[str, Screen] = {}
-        for name, cls in SCREENS.items():
+        for name, cls in STAFF_PAGES.items():
             page = cls(ctx)
             self.pages[name] = page
             self.stack.addWidget(page)
-        self.current: Screen | None = None
-        self.overlay = InactivityOverlay(self)
-        self.message = MessageOverlay(self)
+        self.current: JourneyScreen | Screen = self.journey
+        self.view: ScreenView = self.visit.view()
+        self.voice = ViewVoice(ctx.kiosk, self.visit)
+        self.overlay = InactivityOverlay(self, ctx.t)
+        self.message = MessageOverlay(self, ctx.t)
+        self._busy: Future[ScreenView] | None = None
+        self._queued: list[Command] = []      # commands that came while a slow one ran, in order
+        self.card_events = 0                  # card placed/removed events heard from the reader
         self._secret_taps = 0
         self._secret_timer = QTimer(self)
         self._secret_timer.setSingleShot(True)
@@ -83,46 +97,127 @@ class KioskWindow(QWidget):
         self.header.language_clicked.connect(self._toggle_language)
         self.header.repeat_clicked.connect(self._repeat)
         self.header.secret_tapped.connect(self._secret_tap)
-        self.footer.back_clicked.connect(self._back)
+        self.footer.back_clicked.connect(lambda: self.send(Back()))
         self.footer.start_over_clicked.connect(self._start_over)
-        self.footer.call_staff_clicked.connect(lambda: self.show_page("call_staff"))
-        self.overlay.extend_clicked.connect(self._extend)
+        self.footer.call_staff_clicked.connect(lambda: self.send(Help()))
+        self.overlay.extend_clicked.connect(lambda: self.send(Tap("more_time")))
 
         self._unsubscribe = ctx.kiosk.session.subscribe(self._on_session_event)
-        ctx.kiosk.watch_card(ctx.tasks.relay(self._on_card_present))
+        watch_card(ctx.kiosk, ctx.tasks.relay(self._card_event))
         self._ticks = 0
         self._recovery_poll: Future[Any] | None = None
         self._tick = QTimer(self)
-        self._tick.setInterval(250)
+        self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
         self.installEventFilter(self)
-        self.show_page("welcome")
+        self.show_view(self.view)
 
-    # ---- pages -------------------------------------------------------------------------------------------
-    def show_page(self, name: str) -> None:
-        page = self.pages[name]
-        if self.current is not None and self.current is not page:
+    # ---- commands ----------------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """A slow command is running: its progress view is on screen."""
+        return self._busy is not None and not self._busy.done()
+
+    def send(self, command: Command) -> None:
+        """Hand `command` to the visit and draw the view it answers with (slow commands off the GUI thread)."""
+        if self.busy:
+            if isinstance(command, CardRemoved):
+                # The wipe cannot wait: it runs as soon as the visit is free, and what the slow command would have
+                # shown is dropped unseen.
+                self._queued.clear()
+                self.ctx.tasks.forget()
+                self._run(command)
+            elif not isinstance(command, Tick):
+                self._queued.append(command)  # a key or a tap while a camera frame is judged: handed on next
+            return
+        if self.ctx.kiosk.session.state in STAFF_STATES and not isinstance(command, Tick | ChangeLanguage):
+            return  # technician or manager mode: no visit is under way
+        pending = self.visit.pending_view(command)
+        if pending is not None:
+            self.show_view(pending)
+            self._run(command)
+        elif isinstance(command, Tick) and self.view.camera:
+            self._run(command)  # the visit reads and judges a camera frame: not on the GUI thread
+        else:
+            self.show_view(self.visit.handle(command))
+
+    def _run(self, command: Command) -> None:
+        def failed(exc: BaseException) -> None:
+            self._busy = None
+            raise exc
+
+        def done(view: ScreenView) -> None:
+            self._busy = None
+            self.show_view(view)
+            while self._queued and not self.busy:
+                self.send(self._queued.pop(0))
+
+        self._busy = self.ctx.tasks.run(lambda: self.visit.handle(command), done, failed)
+
+    def _card_event(self, command: Command) -> None:
+        if not isinstance(command, CardPlaced | CardRemoved):
+            return
+        self.card_events += 1
+        self.send(command)
+
+    # ---- drawing -----------------------------------------------------------------------------------------
+    def show_view(self, view: ScreenView, *, force: bool = False) -> None:
+        """Draw `view` on the journey page (not while a staff mode is on; a view unchanged since the last is not
+        drawn again, so a timer tick neither resets a scrolled list nor takes a staff page away)."""
+        unchanged = view == self.view and not force
+        self.view = view
+        if self.ctx.kiosk.session.state in STAFF_STATES:
+            return  # the staff page stays; the visit's welcome comes back when the mode is left
+        if unchanged and (self.current is not self.journey or self.journey.view == view):
+            if self.current is self.journey and not view.pending:
+                self.voice.say_pending()  # "Nghe lại" on the same screen
+            return
+        if self.current is not self.journey:
             self.current.leave()
+            self.current = self.journey
+            self.stack.setCurrentWidget(self.journey)
+        if view.warning:
+            self.overlay.warn(True)
+        else:
+            self.overlay.dismiss()
+        self.journey.show_view(view)
+        self._refresh_chrome()
+        if not view.pending:
+            self.voice.say_pending()
+
+    def show_page(self, name: str) -> None:
+        """A staff page by name; any other name shows the visit's current screen."""
+        page = self.pages.get(name)
+        if page is None:
+            self.show_view(self.visit.view(), force=True)
+            return
+        if self.current is not page:
+            self.current.leave()
+        if self.current is self.journey:
+            self.journey.leave()
         self.current = page
         self.stack.setCurrentWidget(page)
+        self.overlay.dismiss()
         self._refresh_chrome()
         page.enter()
 
     def _refresh_chrome(self) -> None:
         ctx = self.ctx
-        page = self.current
-        session = ctx.kiosk.session
         self.header.set_texts(ctx.t("header_place", place=ctx.kiosk.place_name), ctx.t("repeat"),
                               ctx.t("language_switch"))
         self.footer.set_texts(ctx.t("common.back"), ctx.t("common.start_over"), ctx.t("common.call_staff"))
-        at_home = page is None or page.name == "welcome"
-        self.footer.configure(back=bool(page and page.can_go_back()), start_over=not at_home)
-        if page is not None and page.step:
-            self.steps.set_step(ctx.t("step", index=page.step, count=JOURNEY_STEPS), page.step, JOURNEY_STEPS)
+        if self.current is self.journey:
+            ids = self.view.choice_ids()
+            self.footer.configure(back="back" in ids, start_over="restart" in ids)
+            self.footer.call_staff.setVisible(self.view.screen not in ("help", "volunteer_pin"))
+            n, of = self.view.step
+            self.steps.set_step(ctx.t("step", index=n, count=of) if n else "", n, of)
         else:
+            self.footer.configure(back=False, start_over=self.current.name == "technician_pin")
+            self.footer.call_staff.setVisible(False)
             self.steps.set_step("", 0, 0)
-        helper = session.helper
+        helper = ctx.kiosk.session.helper
         if helper is not None:
             self.banner.show_text(ctx.t("assisted_banner", name=helper.display_name))
         else:
@@ -132,59 +227,35 @@ class KioskWindow(QWidget):
         else:
             self.offline.hide()
 
-    def refresh(self) -> None:
-        """Re-render the current page and chrome (after a language switch)."""
-        self._refresh_chrome()
-        if self.current is not None:
-            self.current.rebuild()
-        self.overlay.retranslate()
-
-    # ---- session events ----------------------------------------------------------------------------------
+    # ---- session events (staff modes; wipes from elsewhere) -------------------------------------------------
     def _on_session_event(self, event: SessionEvent) -> None:
         if threading.current_thread() is not self._gui_thread:
             self.ctx.tasks.on_main(lambda: self._on_session_event(event))
             return
         if isinstance(event, StateChanged):
-            self.overlay.dismiss()
-            if event.new is SessionState.IDLE:
-                self.ctx.forget_visit()
-            name = STATE_SCREENS.get(event.new)
-            if name:
-                self.show_page(name)
-        elif isinstance(event, SessionWiped):
-            self.overlay.dismiss()
-            self.message.dismiss()
-            self.ctx.forget_visit()
-            if self.current is None or self.current.name != "welcome":
-                self.show_page("welcome")
-        elif isinstance(event, InactivityWarned):
-            self.overlay.warn(event.can_extend)
-            self.ctx.say("inactivity_warning")
-        elif isinstance(event, TimeExtended):
-            self.overlay.dismiss()
+            if event.new is SessionState.TECHNICIAN:
+                self.show_page("technician")
+            elif event.new is SessionState.MANAGER:
+                self.show_page("manager")
+            elif event.old in STAFF_STATES:
+                self.show_view(self.visit.view(), force=True)
         elif isinstance(event, AssistanceStarted | AssistanceEnded):
             self._refresh_chrome()
 
-    def _on_card_present(self, present: bool) -> None:
-        session = self.ctx.kiosk.session
-        if present:
-            session.card_inserted()
-            page = self.current
-            if page is not None and hasattr(page, "card_inserted"):
-                page.card_inserted()
-        else:
-            session.card_removed()
-
+    # ---- the timer -------------------------------------------------------------------------------------
     def _on_tick(self) -> None:
-        session = self.ctx.kiosk.session
-        session.tick()
         self._ticks += 1
+        if not self.busy:
+            self.send(Tick(time.monotonic()))
+        if self.current is self.journey:
+            self.journey.show_frame()
         if self._ticks % 20 == 0:  # every five seconds: is the portal reachable? (the queue's breaker knows)
             offline = self.ctx.kiosk.portal_offline()
             if offline != self.offline.isVisible():
                 self._refresh_chrome()
         if self._ticks % self.recovery_poll_ticks == 0:
             self._poll_printer_recovery()
+        session = self.ctx.kiosk.session
         if session.warned:
             self.overlay.set_seconds(session.seconds_until_wipe() or 0.0)
 
@@ -195,51 +266,32 @@ class KioskWindow(QWidget):
         busy = self._recovery_poll is not None and not self._recovery_poll.done()
         if recovery is None or busy or not recovery.enabled or not recovery.pending():
             return
-        # Judged by the future, not by a callback: a session wipe drops callbacks of work started before it.
         self._recovery_poll = self.ctx.tasks.run(recovery.poll, _ignore, _log_poll_error)
 
     # ---- chrome actions ----------------------------------------------------------------------------------
     def _toggle_language(self) -> None:
-        session = self.ctx.kiosk.session
-        session.set_language("en" if session.language == "vi" else "vi")
-        self.refresh()
-        if self.current is not None:
-            self.current.speak_intro()
+        language = "en" if self.ctx.kiosk.session.language == "vi" else "vi"
+        if self.current is self.journey:
+            self.send(ChangeLanguage(language))
+            return
+        self.ctx.kiosk.session.set_language(language)
+        self._refresh_chrome()
+        if isinstance(self.current, Screen):
+            self.current.rebuild()
 
     def _repeat(self) -> None:
-        self.ctx.kiosk.session.activity()
-        self.ctx.repeat()
-
-    def _back(self) -> None:
-        page = self.current
-        if page is None:
-            return
-        self.ctx.kiosk.session.activity()
-        if page.back():
-            self._refresh_chrome()
-            return
-        session = self.ctx.kiosk.session
-        if page.name in ("call_staff", "volunteer", "service_info"):
-            target = self.ctx.scratch.pop("return_to", None)
-            self.show_page(target or STATE_SCREENS.get(session.state, "welcome"))
-            return
-        try:
-            session.back()
-        except Exception:
-            log.info("back is not possible from %s", session.state.value)
+        if self.current is self.journey:
+            self.send(Tap("repeat"))
 
     def _start_over(self) -> None:
-        self.ctx.kiosk.session.cancel()
-        if self.current is None or self.current.name != "welcome":
-            self.show_page("welcome")
-
-    def _extend(self) -> None:
-        if self.ctx.kiosk.session.extend():
-            self.overlay.dismiss()
+        if self.current is not self.journey:
+            self.show_view(self.visit.view(), force=True)
+            return
+        self.send(Restart())
 
     def _secret_tap(self) -> None:
         """Five taps on the place name within three seconds, on the welcome screen only, open the PIN pad."""
-        if self.current is None or self.current.name != "welcome":
+        if self.current is not self.journey or self.view.screen != "welcome":
             return
         self._secret_taps += 1
         self._secret_timer.start(3000)
@@ -258,8 +310,7 @@ class KioskWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._tick.stop()
         self._unsubscribe()
-        if self.current is not None:
-            self.current.leave()  # stops a running camera preview, drops the page's texts
+        self.current.leave()  # drops the page's texts and frames
         from PySide6.QtWidgets import QApplication
         app = QApplication.instance()
         if app is not None:

@@ -36,6 +36,7 @@ class Photo:
     group: str             # population group for reporting ("east_asian" or "other")
     image: np.ndarray = field(repr=False)
     source: str = ""
+    frontal: bool = True   # judged by eye: facing the camera (FTA is measured on these; probes are made from them)
 
 
 def _sdist_members(spec: str, wanted: tuple[str, ...], target: Path) -> None:
@@ -64,13 +65,13 @@ def collect(cache: Path, detect: object) -> list[Photo]:
     photos: list[Photo] = []
     fr = cache / "face_recognition"
     _sdist_members(FACE_RECOGNITION, ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg"), fr)
-    for name, who in (("obama.jpg", "obama"), ("obama2.jpg", "obama"), ("obama3.jpg", "obama"),
-                      ("biden.jpg", "biden")):
-        photos.append(Photo(who, name, "other", cv2.imread(str(fr / name)), FACE_RECOGNITION))
+    for name, who, frontal in (("obama.jpg", "obama", True), ("obama2.jpg", "obama", False),
+                               ("obama3.jpg", "obama", True), ("biden.jpg", "biden", True)):
+        photos.append(Photo(who, name, "other", cv2.imread(str(fr / name)), FACE_RECOGNITION, frontal))
     ins = cache / "insightface"
     _sdist_members(INSIGHTFACE, ("t1.jpg", "Tom_Hanks_54745.png"), ins)
     photos.append(Photo("hanks", "Tom_Hanks_54745.png", "other", cv2.imread(str(ins / "Tom_Hanks_54745.png")),
-                        INSIGHTFACE))
+                        INSIGHTFACE, frontal=False))  # head tilted and turned
     group = cv2.imread(str(ins / "t1.jpg"))
     old = detect.detect_width
     detect.detect_width = group.shape[1]
@@ -83,7 +84,9 @@ def collect(cache: Path, detect: object) -> list[Photo]:
         half = box.width * 1.6
         x0, y0 = max(0, int(cx - half)), max(0, int(cy - half * 1.2))
         crop = group[y0:int(cy + half * 1.2), x0:int(cx + half)]
-        photos.append(Photo(f"group{i + 1}", f"t1.jpg#{i + 1}", "other", np.ascontiguousarray(crop), INSIGHTFACE))
+        # Everyone in the group photo looks at their cards or at each other: none is frontal.
+        photos.append(Photo(f"group{i + 1}", f"t1.jpg#{i + 1}", "other", np.ascontiguousarray(crop), INSIGHTFACE,
+                            frontal=False))
     try:
         from skimage import data
 

@@ -88,10 +88,11 @@ class Actor:
 
 
 def run(verifier: DlibFaceVerifier, frames: Callable[[FaceFeedback | None], np.ndarray],
-        max_frames: int = 160) -> FaceVerificationResult:
+        rng: np.random.Generator, max_frames: int = 300) -> FaceVerificationResult:
+    """Play a session; every frame gets fresh sensor noise, as a camera's frames do."""
     feedback: FaceFeedback | None = None
     for i in range(max_frames):
-        feedback = verifier.process(frames(feedback), at=i / FPS)
+        feedback = verifier.process(sensor(frames(feedback), rng, 1.5), at=i / FPS)
         if feedback.done:
             break
     return verifier.result()
@@ -103,13 +104,14 @@ def new_verifier(analyzer: DlibFaceAnalyzer, settings: FaceSettings, chip: bytes
     return verifier
 
 
-def genuine(p: Poses, rng: np.random.Generator) -> Callable[[FaceFeedback | None], np.ndarray]:
-    return Actor(_through(p, lambda f: sensor(f, rng)))
+def genuine(p: Poses) -> Callable[[FaceFeedback | None], np.ndarray]:
+    return Actor(p)
 
 
-def attack(kind: str, chip_poses: Poses, other_poses: Poses, rng: np.random.Generator
-           ) -> Callable[[FaceFeedback | None], np.ndarray]:
-    pitch = float(rng.uniform(1.1, 3.5))
+def attack(kind: str, chip_poses: Poses, other_poses: Poses, rng: np.random.Generator,
+           pitch: float | None = None) -> Callable[[FaceFeedback | None], np.ndarray]:
+    """The frames of one attack; `pitch` fixes the display's pixel pitch (camera pixels) instead of drawing it."""
+    pitch = float(rng.uniform(1.1, 3.5)) if pitch is None else pitch
     paper = _through(other_poses, lambda f: on_paper(f, rng))
     if kind == "still_print":
         return lambda _f: paper.neutral

@@ -17,9 +17,9 @@ from devices.card.access_keys import AccessKey
 from devices.card.errors import CardRemovedError, NoCardError, NoReaderError
 from devices.card.identity import Identity
 from devices.card.interface import CardEvent, CardInserted, CardRemoved, ReaderStatus, Unsubscribe
+from devices.card.protocol.transport import ApduTransport
 from devices.card.reader import Progress, read_card, require_trustworthy
-from devices.card.transport import ApduTransport
-from devices.card.trust_store import TrustStore
+from devices.card.trust.trust_store import TrustStore
 
 log = logging.getLogger(__name__)
 

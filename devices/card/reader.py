@@ -22,18 +22,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from devices.card.access_keys import AccessKey
-from devices.card.active_auth import ecdsa_hash_for, verify_active_auth
-from devices.card.apdu import (
-    EXTENDED_MAX_NE,
-    SHORT_MAX_NE,
-    SW_END_OF_FILE,
-    SW_FILE_NOT_FOUND,
-    SW_OK,
-    SW_WRONG_LENGTH,
-    CommandApdu,
-)
-from devices.card.bac import perform_bac
-from devices.card.chip_auth import CA_SUITES, ID_CA_ECDH_3DES, perform_chip_auth
 from devices.card.errors import (
     AccessDeniedError,
     AuthenticityError,
@@ -42,7 +30,6 @@ from devices.card.errors import (
     StaffCheckNeededError,
     UnsupportedCardError,
 )
-from devices.card.file_reader import FileReader
 from devices.card.identity import AccessProtocol as Access
 from devices.card.identity import ChipCheckStatus, Identity, PassiveAuthStatus, SecurityReport
 from devices.card.lds.assemble import identity_from_groups
@@ -61,12 +48,25 @@ from devices.card.lds.security_infos import (
     parse_security_infos,
 )
 from devices.card.lds.sod import parse_sod
-from devices.card.pace import ECDH_GM_SUITES, perform_pace
-from devices.card.passive_auth import verify_passive_auth
-from devices.card.secure_messaging import SecureMessagingTransport, SmSession
+from devices.card.protocol.active_auth import ecdsa_hash_for, verify_active_auth
+from devices.card.protocol.apdu import (
+    EXTENDED_MAX_NE,
+    SHORT_MAX_NE,
+    SW_END_OF_FILE,
+    SW_FILE_NOT_FOUND,
+    SW_OK,
+    SW_WRONG_LENGTH,
+    CommandApdu,
+)
+from devices.card.protocol.bac import perform_bac
+from devices.card.protocol.chip_auth import CA_SUITES, ID_CA_ECDH_3DES, perform_chip_auth
+from devices.card.protocol.file_reader import FileReader
+from devices.card.protocol.pace import ECDH_GM_SUITES, perform_pace
+from devices.card.protocol.secure_messaging import SecureMessagingTransport, SmSession
+from devices.card.protocol.transport import ApduTransport, CardTransport, extended_length_from_atr_info
 from devices.card.tlv import TlvError, total_length
-from devices.card.transport import ApduTransport, CardTransport, extended_length_from_atr_info
-from devices.card.trust_store import TrustStore
+from devices.card.trust.passive_auth import verify_passive_auth
+from devices.card.trust.trust_store import TrustStore
 
 log = logging.getLogger(__name__)
 

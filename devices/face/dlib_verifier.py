@@ -1,10 +1,12 @@
 """`DlibFaceVerifier`: the real face check, one object per session, on dlib models and OpenCV.
 
-Per frame: detect (downscaled) → quality gate → 68 landmarks → pose and eye openness → liveness challenge →
-embedding of frontal, sharp, eyes-open frames (at most a few per session, spaced out). When the challenges are
-done and enough frames are embedded, the median distance to the chip photo is compared with the threshold
-(ISO/IEC 19795-1: a comparison score against a decision threshold). After `max_attempts` failed attempts the
-result asks for a member of staff.
+Per frame: detect (downscaled, every fifth frame; in between the face is tracked by its landmarks) → quality
+gate → 68 landmarks → pose and eye openness → liveness challenge → embedding of frontal, sharp, eyes-open frames
+(at most a few per session, spaced out) with the passive presentation-attack cues of `pad.py`. When the
+challenges are done and enough frames are embedded: no match without a head turn that showed depth and with any
+cue at or over its limit (ISO/IEC 30107-3); otherwise the median distance to the chip photo is compared with the
+threshold (ISO/IEC 19795-1: a comparison score against a decision threshold). After `max_attempts` failed
+attempts the result asks for a member of staff.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from devices.face.analysis import DlibFaceAnalyzer, Embedding, FaceBox, Image, P
 from devices.face.errors import ReferenceNotSetError
 from devices.face.geometry import eye_aspect_ratio, head_pose, interocular
 from devices.face.liveness import ChallengeSequence, ChallengeStatus, MotionRecord, Observation
-from devices.face.pad import PadEvidence, aligned_face, correlation, fuse, moire_ratio
-from devices.face.quality import Hint, assess, face_grey, is_frontal
+from devices.face.pad import PadEvidence, aligned_face, correlation, fuse, moire_ratio, pulse_snr, skin_green
+from devices.face.quality import Hint, assess, is_frontal
 from devices.face.reference import ReferenceFace, reference_from_image, reference_from_photo
 from devices.face.settings import FaceSettings
 from devices.face.verifier import FaceDecision, FaceFeedback, FaceVerificationResult, LivenessResult
@@ -39,6 +41,7 @@ STILL_LIMIT = 0.04     # mean landmark movement between frames, in eye spans, be
 # Between detections the face is tracked by its own landmarks: detection is the costliest step after the embedding.
 # Every fifth frame is detected afresh, so a second person or a lost face is noticed within a third of a second.
 TRACK_FRAMES = 4
+RPPG_WINDOW_S = 6.0  # a pulse needs a few beats: 3–6 s of skin colour
 
 
 class DlibFaceVerifier:
@@ -82,6 +85,10 @@ class DlibFaceVerifier:
         self._correlations: list[float] = []
         self._moire: list[float] = []
         self._parallax: float | None = None
+        self._responses: list[float] = []   # reaction times of earlier attempts (the current one is in the sequence)
+        self._early_moves = 0
+        self._pitches: list[float] = []
+        self._green: list[tuple[float, float]] = []  # rPPG trace of the last few seconds (a number per frame)
 
     # -- reference -------------------------------------------------------------------------------------------
 
@@ -132,7 +139,13 @@ class DlibFaceVerifier:
         assert box is not None
         points = self.analyzer.landmarks(frame, box)
         self._track_box = box_around(points)
+        green = skin_green(frame, points)
+        if green is not None:
+            self._green.append((now, green))
+            while self._green and now - self._green[0][0] > RPPG_WINDOW_S:
+                self._green.pop(0)
         pose = head_pose(points, frame.shape[1], frame.shape[0])
+        self._pitches.append(pose.pitch_deg)
         frontal = is_frontal(pose.yaw_deg, pose.pitch_deg, self._quality)
         still = self._previous_points is not None and _movement(self._previous_points, points) < STILL_LIMIT
         self._previous_points = points
@@ -172,9 +185,10 @@ class DlibFaceVerifier:
         self._distances.append(distance(embedding, self._reference.embedding))
         if self._reference.aligned is not None:
             self._correlations.append(correlation(aligned_face(frame, points), self._reference.aligned))
-        grey = face_grey(frame, box)
-        if grey.size:
-            self._moire.append(moire_ratio(grey))
+        h, w = frame.shape[:2]
+        face = frame[max(0, box.top):min(h, box.bottom), max(0, box.left):min(w, box.right)]
+        if face.size:
+            self._moire.append(moire_ratio(face))
         self._last_embed_at = now
 
     def _after(self, status: ChallengeStatus, now: float, hint: Hint | None, box: FaceBox | None) -> FaceFeedback:
@@ -187,6 +201,8 @@ class DlibFaceVerifier:
                             if self._flat_motion_seen or self._motion.looks_static()
                             else FaceDecision.NEEDS_ASSISTANCE)
                 return self._finish(decision, box)
+            self._responses += self._sequence.response_s
+            self._early_moves += self._sequence.early_moves
             self._sequence = ChallengeSequence(s.liveness(), self._rng)
             hint = Hint.TRY_AGAIN
         elif status is ChallengeStatus.PASSED:
@@ -201,6 +217,8 @@ class DlibFaceVerifier:
                 return self._finish(FaceDecision.NEEDS_ASSISTANCE, box)
         # A hint is more urgent than the challenge: nobody can blink on request while out of the picture.
         challenge = self._sequence.current if hint is None else None
+        if challenge is not None and not self._sequence.prompted(now):
+            challenge, hint = None, Hint.GET_READY  # the random wait before the prompt
         feedback = FaceFeedback(
             hint_key=None if hint is None else str(hint),
             challenge=challenge,
@@ -227,7 +245,9 @@ class DlibFaceVerifier:
                     chip_correlation=max(self._correlations) if self._correlations else None,
                     parallax=self._parallax,
                     moire=statistics.median(self._moire) if self._moire else None,
-                    response_s=(),
+                    response_s=tuple(self._responses + self._sequence.response_s),
+                    early_moves=self._early_moves + self._sequence.early_moves,
+                    pulse=pulse_snr(self._green),
                     turned=self._sequence.turned or self._flat_motion_seen)
 
     def _progress(self) -> float:
@@ -271,6 +291,7 @@ class DlibFaceVerifier:
             frames_seen=self._frames_seen,
             elapsed_ms=elapsed,
             pad=self._pad() if self._frames_seen else None,
+            median_pitch_deg=statistics.median(self._pitches) if self._pitches else None,
         )
 
     def wipe(self) -> None:

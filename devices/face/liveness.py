@@ -1,16 +1,20 @@
-"""Active liveness: a short random sequence of challenges (blink, turn left, turn right) checked on landmarks.
+"""Active liveness: a short random sequence of challenges (a blink and a head turn) checked on landmarks.
 
-Presentation-attack terms follow ISO/IEC 30107-3. A printed photo or a still on a phone cannot blink, and a flat
-picture slid or scaled in front of the camera does not change yaw, and one tilted about a vertical axis gives a
-yaw change without the sideways nose movement of a turning head (see `geometry.py`). That last check is weak
-(a tilted photo of an already turned face can pass it); the blink, always among the challenges, is the one a
-still picture cannot do. The order is random so a recording made for one session does
-not fit the next. Time limits are generous: many users are elderly. Replay of a video of the real person on a
-screen is not detected by landmarks alone; staff supervision covers that.
+Presentation-attack terms follow ISO/IEC 30107-3. A printed photo or a still on a phone cannot blink. A flat
+picture slid, scaled or tilted in front of the camera cannot show the parallax of a head: its landmarks in the
+turned frame map onto those of the straight-ahead baseline by one homography (`pad.planar_residual`), so a turn
+is accepted only with a non-planar residual above `min_parallax`, and only against a baseline taken from still,
+frontal frames (a picture tilted back and forth never gives one). Every session has a turn: it is the 3-D evidence
+a match needs. The order is random, and each prompt comes after a random wait; a move made before the prompt, or
+begun sooner after it than a person can react, is not an answer, so a recording cannot be timed to a session.
+Time limits are generous: many users are elderly. A 2.5-D animation of a photo, steered by an attacker in real
+time, does show parallax and can answer prompts: the passive cues in `pad.py` (chip-photo replay, screen moiré)
+are what stand against it, and they have limits stated there.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 from dataclasses import dataclass, field
@@ -46,7 +50,17 @@ class LivenessSettings:
     turn_yaw_deg: float = 12.0        # yaw change from the person's own straight-ahead pose
     min_nose_shift: float = 0.08      # nose against the eyes, in eye spacings: the depth a flat picture lacks
     min_parallax: float = 0.022       # non-planar landmark residual of a turn (see `pad.planar_residual`)
+    # ... and at least this much per radian of yaw change: a print tilted far (40–50°) fakes a turn-sized yaw and
+    # nose shift, and the landmark detector's errors on the foreshortened face leave a residual of 0.05 per radian
+    # at most; turning heads show 0.10–0.19 per radian (measured on the packaged photos).
+    parallax_per_rad: float = 0.08
     baseline_frames: int = 3
+    # Unpredictable timing: each prompt comes after a random wait of 50–100 % of this, and a move begun before
+    # the prompt restarts the wait, so a recording cannot be timed to it.
+    prompt_delay_s: float = 1.2
+    # A person cannot react to a prompt faster than this; a move begun sooner was already under way (a recording)
+    # and is not taken as the answer.
+    min_response_s: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,10 @@ class ChallengeSequence:
     flat_motion_seen: bool = False   # a turn-sized yaw change without depth: a tilted or moved picture
     parallax: float | None = None    # largest non-planar residual of an accepted turn: evidence of a 3-D head
     turned: bool = False             # a turn challenge was passed in this attempt
+    prompt_at: float | None = None   # when the current challenge is (or was) shown
+    response_s: list[float] = field(default_factory=list)  # prompt-to-movement time of each accepted answer
+    early_moves: int = 0             # moves begun sooner after a prompt than a person can react
+    _onset_at: float | None = None
     _open_ears: list[float] = field(default_factory=list)
     _neutral: list[Observation] = field(default_factory=list)
     _closed_since: float | None = None
@@ -87,20 +105,77 @@ class ChallengeSequence:
     def passed_count(self) -> int:
         return self.index
 
+    def prompted(self, now: float) -> bool:
+        """Whether the current challenge is to be shown at `now` (after its random wait)."""
+        return self.prompt_at is not None and now >= self.prompt_at
+
     def observe(self, obs: Observation | None, now: float) -> ChallengeStatus:
         """Feed one frame's landmarks (None: no usable face in this frame)."""
         if self.current is None:
             return ChallengeStatus.PASSED
-        if self.started_at is None:
+        if self.started_at is None or self.prompt_at is None:
             self.started_at = now
-        if now - self.started_at > self.settings.timeout_s:
+            self.prompt_at = now + self._wait()
+        if now - self.prompt_at > self.settings.timeout_s:
             return ChallengeStatus.TIMED_OUT
-        if obs is not None and self._step(self.current, obs):
+        if obs is None:
+            return ChallengeStatus.WAITING
+        moving = self._moving(self.current, obs)
+        if now < self.prompt_at:
+            if moving:
+                self.prompt_at = now + self._wait()  # moved before being asked: wait again, a fresh random time
+            else:
+                self._baseline(self.current, obs)
+            return ChallengeStatus.WAITING
+        if moving and self._onset_at is None:
+            self._onset_at = now
+            if now - self.prompt_at < self.settings.min_response_s:
+                self.early_moves += 1
+        if self._step(self.current, obs):
+            onset = self._onset_at if self._onset_at is not None else now
+            if onset - self.prompt_at < self.settings.min_response_s:
+                self._reset_move()  # under way before the prompt could be seen: not an answer, ask again
+                return ChallengeStatus.WAITING
+            self.response_s.append(onset - self.prompt_at)
             self.index += 1
             self.started_at = now
+            self.prompt_at = now + self._wait() if self.current is not None else None
             self._closed_since = None
+            self._onset_at = None
             self._neutral.clear()
+        elif not moving:
+            self._onset_at = None
         return ChallengeStatus.PASSED if self.current is None else ChallengeStatus.WAITING
+
+    def _baseline(self, challenge: Challenge, obs: Observation) -> None:
+        """While waiting for the prompt: learn the open eyes or the straight-ahead pose from still, frontal frames."""
+        if challenge is Challenge.BLINK:
+            if obs.frontal and obs.still:
+                self._open_ears.append(obs.ear)
+        elif len(self._neutral) < self.settings.baseline_frames:
+            if obs.frontal and obs.still:
+                self._neutral.append(obs)
+            else:
+                self._neutral.clear()
+
+    def _wait(self) -> float:
+        return self.settings.prompt_delay_s * self.rng.uniform(0.5, 1.0)
+
+    def _reset_move(self) -> None:
+        self._closed_since = None
+        self._onset_at = None
+
+    def _moving(self, challenge: Challenge, obs: Observation) -> bool:
+        """The start of the asked move: eyes closing for a blink, half a turn's yaw for a turn."""
+        s = self.settings
+        if challenge is Challenge.BLINK:
+            if len(self._open_ears) < s.baseline_frames:
+                return False
+            return obs.ear < s.blink_ratio * statistics.median(self._open_ears[-9:])
+        if len(self._neutral) < s.baseline_frames:
+            return False
+        straight = statistics.median(o.yaw_deg for o in self._neutral)
+        return abs(obs.yaw_deg - straight) >= s.turn_yaw_deg / 2
 
     def _step(self, challenge: Challenge, obs: Observation) -> bool:
         if challenge is Challenge.BLINK:
@@ -146,7 +221,7 @@ class ChallengeSequence:
             return False
         # However it is tilted, a flat picture's landmarks map onto the baseline's by one homography; a head's don't.
         depth = planar_residual(self._neutral[-1].points, obs.points)
-        if depth < s.min_parallax:
+        if depth < max(s.min_parallax, s.parallax_per_rad * math.radians(abs(obs.yaw_deg - straight))):
             self.flat_motion_seen = True
             return False
         self.parallax = max(depth, self.parallax or 0.0)

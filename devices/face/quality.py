@@ -28,6 +28,7 @@ class Hint(StrEnum):
     HOLD_STILL = "face.hold_still"              # blurred: moving, or the lens is dirty
     LOOK_STRAIGHT = "face.look_straight"
     TRY_AGAIN = "face.try_again"
+    GET_READY = "face.get_ready"                # "Look at the screen; the next instruction is coming"
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,9 @@ class FaceVerificationResult:
     frames_seen: int
     elapsed_ms: int
     pad: PadEvidence | None = None  # passive presentation-attack cues (numbers only); None before any frame
+    # Median head pitch the camera saw, before any mounting correction: the technician's camera test
+    # reads it while standing square to the screen, and `face.camera_tilt_deg` is set from it.
+    median_pitch_deg: float | None = None
 
     @property
     def matched(self) -> bool:

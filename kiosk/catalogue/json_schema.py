@@ -40,6 +40,10 @@ def field_schema(spec: FieldSpec) -> dict[str, Any]:
         out.update(type="object", required=["province_code", "ward_code", "street"], properties={
             "province_code": {"type": "integer"}, "ward_code": {"type": "integer"}, "street": {"type": "string"},
             "text": {"type": "string"}})
+    elif kind == "owner_card":  # the owner's consent: who they are (from their chip) and that they agreed
+        out.update(type="object", required=["id_number", "full_name", "consent"], properties={
+            "id_number": {"type": "string", "pattern": _STRING_PATTERNS["id_number"]},
+            "full_name": {"type": "string"}, "consent": {"type": "boolean"}, "method": {"type": "string"}})
     elif kind == "group":
         item = {s.key: field_schema(s) for s in spec.fields}
         out.update(type="array", items={"type": "object", "properties": item,

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
-Lang = Literal["vi", "en"]
+from kiosk.i18n import Language
+
+Lang = Language  # the language a catalogue text is in (kiosk.i18n)
 
 FIELD_TYPES = (
     "text", "name", "date", "id_number", "old_id_number", "phone", "email", "choice", "number", "yes_no",
     "address", "group", "attachment", "computed", "file_code", "id_last4", "plate", "insurance_card", "month",
+    "owner_card",
 )
+# How strongly a service is offered with a volunteer beside the citizen (a grieving family, many papers).
+ASSISTED_LEVELS = ("", "recommended")
 SERVICE_KINDS = ("application", "lookup", "payment", "hospital")
 
 # Every number in a service file has a finite range, so whatever is computed from it stays real: an appointment
@@ -78,6 +82,19 @@ class Condition:
         return value == self.equals
 
 
+@dataclass(frozen=True)
+class PerPerson:
+    """A number that must reach `each` per person counted in `count_field` (plus `counted_before`), e.g. a rented
+    home's floor area per person (Law on Residence 2020 Art. 20 §3; a province may set its own figure)."""
+
+    count_field: str
+    each: int
+    counted_before: int = 0
+
+    def needed(self, values: Mapping[str, object]) -> int:
+        return self.each * (self.counted_before + _count(values.get(self.count_field)))
+
+
 def _is_set(value: object) -> bool:
     return value not in (None, "", [], {}) and value is not False
 
@@ -107,6 +124,7 @@ class FieldSpec:
     dob_field: str = ""
     max_pages: int = DEFAULT_ATTACHMENT_PAGES   # attachment: pages the citizen may scan for this slot
     max_bytes: int = DEFAULT_ATTACHMENT_BYTES   # attachment: size of the one PDF made of them
+    per_person: PerPerson | None = None   # number: at least this much per person (floor area)
 
 
 @dataclass(frozen=True)
@@ -189,6 +207,7 @@ class ProcedureSpec:
     schema_id: str
     schema_version: int
     data: Mapping[str, str]      # portal form.data key → field key
+    when: Condition | None = None  # a linked procedure the declarant may leave out (the scope they chose)
 
 
 @dataclass(frozen=True)
@@ -214,6 +233,8 @@ class ServiceSpec:
     procedures: tuple[ProcedureSpec, ...]   # the first is the main procedure; the rest are linked
     withdraw_statuses: tuple[int, ...] = ()
     delivery_methods: tuple[str, ...] = ("online",)
+    assisted: str = ""           # "recommended": the journey offers a volunteer's help before the questions
+    hint: LocalText | None = None  # one short line under the service's tile: what it is for, in plain words
     source: str = field(default="", compare=False)
 
     @property
@@ -225,6 +246,17 @@ class ServiceSpec:
 
     def all_fields(self) -> list[FieldSpec]:
         return [f for step in self.steps for f in step.fields]
+
+    def active_procedures(self, values: Mapping[str, object]) -> tuple[ProcedureSpec, ...]:
+        """The main procedure and the linked ones within the scope the answers chose (combined services)."""
+        return tuple(p for i, p in enumerate(self.procedures) if i == 0 or p.when is None or p.when.holds(values))
+
+    def part_active(self, part: str, values: Mapping[str, object]) -> bool:
+        """Whether a step of this part is asked: parts of procedures outside the chosen scope are not."""
+        if not part:
+            return True
+        return any(p.part == part for p in self.active_procedures(values)) or \
+            not any(p.part == part for p in self.procedures)
 
 
 @dataclass(frozen=True)
@@ -240,3 +272,14 @@ class Catalogue:
 
     def codes(self) -> list[str]:
         return [s.code for s in self.services]
+
+    def withdraw_statuses(self, code: str = "") -> tuple[int, ...]:
+        """The portal statuses in which a file of service `code` may be withdrawn from the kiosk; for a file whose
+        service is not known here, only those every service allows (the safe side)."""
+        if code:
+            try:
+                return self.get(code).withdraw_statuses
+            except KeyError:
+                pass
+        sets = [set(s.withdraw_statuses) for s in self.services if s.kind == "application"]
+        return tuple(sorted(set.intersection(*sets))) if sets else ()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.catalogue.model import (
+    ASSISTED_LEVELS,
     COMPUTED_KINDS,
     DEFAULT_ATTACHMENT_BYTES,
     DEFAULT_ATTACHMENT_PAGES,
@@ -37,6 +38,7 @@ from kiosk.catalogue.model import (
     FeeTiers,
     FieldSpec,
     LocalText,
+    PerPerson,
     ProcedureSpec,
     ServiceSpec,
     StepSpec,
@@ -137,7 +139,7 @@ def parse_service(raw: Any, file: str) -> tuple[ServiceSpec | None, list[Catalog
         return None, r.problems
     r.table(raw, "", {
         "code", "kind", "icon", "name", "agency", "bring", "processing", "fees", "steps", "procedures",
-        "withdraw_statuses", "delivery_methods",
+        "withdraw_statuses", "delivery_methods", "assisted", "hint",
     })
     code = r.get(raw, "code", "", str) or ""
     kind = r.get(raw, "kind", "", str) or ""
@@ -146,6 +148,7 @@ def parse_service(raw: Any, file: str) -> tuple[ServiceSpec | None, list[Catalog
     icon = r.get(raw, "icon", "", str) or ""
     name = r.text(raw, "name", "")
     agency = r.text(raw, "agency", "")
+    hint = r.text(raw, "hint", "", required=False)
     bring = tuple(t for i, item in enumerate(r.get(raw, "bring", "", list, default=[]))
                   if (t := r.text({"item": item}, "item", f"bring[{i}]")) is not None)
     processing = r.get(raw, "processing", "", dict, default={})
@@ -171,6 +174,9 @@ def parse_service(raw: Any, file: str) -> tuple[ServiceSpec | None, list[Catalog
     for i, method in enumerate(delivery):
         if method not in DELIVERY_METHODS:
             r.fail(f"delivery_methods[{i}]", "bad_value", "one of " + ", ".join(DELIVERY_METHODS))
+    assisted = r.get(raw, "assisted", "", str, required=False, default="")
+    if assisted not in ASSISTED_LEVELS:
+        r.fail("assisted", "bad_value", "recommended, or leave it out")
     _cross_check(r, steps, procedures)
     known = {f.key for s in steps for f in s.fields}
     for ref in fee_refs:
@@ -182,7 +188,7 @@ def parse_service(raw: Any, file: str) -> tuple[ServiceSpec | None, list[Catalog
         code=code, kind=kind, icon=icon, name=name, agency_name=agency, bring=bring,
         processing_working_days=days or 0, processing_note=note, fees=fees, steps=steps,
         procedures=procedures, withdraw_statuses=tuple(int(s) for s in withdraw),
-        delivery_methods=tuple(str(d) for d in delivery), source=file,
+        delivery_methods=tuple(str(d) for d in delivery), assisted=assisted or "", hint=hint, source=file,
     ), []
 
 
@@ -236,7 +242,7 @@ def _fees(r: _Reader, raw: dict[str, Any]) -> FeeSpec:
 _FIELD_KEYS = {
     "key", "type", "label", "help", "required", "prefill", "choices", "when", "min", "max", "fields", "compute",
     "template", "component_code", "default", "past", "future", "after", "check_against_chip", "sex_field",
-    "dob_field", "max_pages", "max_bytes",
+    "dob_field", "max_pages", "max_bytes", "per_person",
 }
 
 
@@ -273,6 +279,9 @@ def _field(r: _Reader, raw: Any, where: str) -> FieldSpec:
     for limit in ("max_pages", "max_bytes"):
         if limit in raw and ftype != "attachment":
             r.fail(_join(where, limit), "bad_value", "only an attachment field has a page or size limit")
+    per_person = _per_person(r, raw.get("per_person"), _join(where, "per_person"))
+    if per_person is not None and ftype != "number":
+        r.fail(_join(where, "per_person"), "bad_value", "only a number field has a per-person minimum")
     sub = tuple(_field(r, f, f"{where}.fields[{i}]")
                 for i, f in enumerate(r.get(raw, "fields", where, list, required=(ftype == "group"), default=[])))
     return FieldSpec(
@@ -292,7 +301,21 @@ def _field(r: _Reader, raw: Any, where: str) -> FieldSpec:
                            default=DEFAULT_ATTACHMENT_PAGES),
         max_bytes=r.number(raw, "max_bytes", where, MIN_ATTACHMENT_BYTES, MAX_ATTACHMENT_BYTES, required=False,
                            default=DEFAULT_ATTACHMENT_BYTES),
+        per_person=per_person,
     )
+
+
+def _per_person(r: _Reader, raw: Any, where: str) -> PerPerson | None:
+    """`per_person: {count_field, each, counted_before}`: the number must reach `each` per person counted."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        r.fail(where, "wrong_type", "expected table")
+        return None
+    r.table(raw, where, {"count_field", "each", "counted_before"})
+    return PerPerson(r.get(raw, "count_field", where, str, default="") or "",
+                     r.number(raw, "each", where, 1, MAX_FIELD_LIMIT, default=1) or 1,
+                     r.number(raw, "counted_before", where, 0, MAX_PEOPLE, required=False, default=0) or 0)
 
 
 def _step(r: _Reader, raw: Any, where: str) -> StepSpec:
@@ -315,7 +338,8 @@ def _procedure(r: _Reader, raw: Any, where: str) -> ProcedureSpec:
     if not isinstance(raw, dict):
         r.fail(where, "wrong_type", "expected table")
         return ProcedureSpec("", "", "", LocalText("", ""), "", 1, {})
-    r.table(raw, where, {"part", "procedure_code", "agency_code", "name", "schema_id", "schema_version", "data"})
+    r.table(raw, where, {"part", "procedure_code", "agency_code", "name", "schema_id", "schema_version", "data",
+                         "when"})
     data = r.get(raw, "data", where, dict, default={})
     for key, value in data.items():
         if not isinstance(value, str):
@@ -327,7 +351,7 @@ def _procedure(r: _Reader, raw: Any, where: str) -> ProcedureSpec:
         agency_code=r.get(raw, "agency_code", where, str, required=False, default=""),
         name=r.text(raw, "name", where) or LocalText("", ""),
         schema_id=r.get(raw, "schema_id", where, str) or "", schema_version=version or 1,
-        data={str(k): str(v) for k, v in data.items()},
+        data={str(k): str(v) for k, v in data.items()}, when=r.condition(raw.get("when"), _join(where, "when")),
     )
 
 
@@ -364,7 +388,7 @@ def _cross_check(r: _Reader, steps: tuple[StepSpec, ...], procedures: tuple[Proc
             if cond is not None and cond.field not in fields:
                 r.fail(where, "bad_value", f"unknown field {cond.field}")
         for f in step.fields:
-            for ref in (f.after, f.sex_field, f.dob_field):
+            for ref in (f.after, f.sex_field, f.dob_field, f.per_person.count_field if f.per_person else ""):
                 if ref and ref not in fields:
                     r.fail(f"steps[{i}]({step.id}).fields({f.key})", "bad_value", f"unknown field {ref}")
     first: dict[str, tuple[str, str]] = {}
@@ -380,6 +404,10 @@ def _cross_check(r: _Reader, steps: tuple[StepSpec, ...], procedures: tuple[Proc
             first.setdefault(f.key, (f.type, step.id))
             _check_field(r, f, where, fields)
     for i, proc in enumerate(procedures):
+        if proc.when is not None and i == 0:
+            r.fail(f"procedures[{i}].when", "bad_value", "the main procedure is always part of the file")
+        if proc.when is not None and proc.when.field not in fields:
+            r.fail(f"procedures[{i}].when", "bad_value", f"unknown field {proc.when.field}")
         for key, ref in proc.data.items():
             if ref not in fields:
                 r.fail(f"procedures[{i}].data.{key}", "bad_value", f"unknown field {ref}")

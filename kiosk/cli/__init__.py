@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kiosk.bootstrap import DataFolderError, prepare_data_folder
-from kiosk.cli import app, card, face, fleet, portal_sim, printing, queue, services, staff
+from kiosk.cli import app, card, face, fleet, hospital_sim, portal_sim, printing, queue, services, staff
 from kiosk.cli.context import EXIT_FAILURE, EXIT_USAGE, CliContext, one_line
 from kiosk.config import ConfigError
 
-GROUPS = (card, face, queue, portal_sim, printing, services, staff, app, fleet)
+GROUPS = (card, face, queue, portal_sim, hospital_sim, printing, services, staff, app, fleet)
 log = logging.getLogger("kiosk.cli")
 
 

@@ -1,9 +1,13 @@
 """CLI group `app`: `kiosk run` starts the kiosk window; `kiosk demo` plays a scripted citizen journey.
 
-`kiosk demo --out DIR` without a display (no $DISPLAY and no Qt platform chosen) runs the journey in a child
-process on Qt's offscreen platform, writes a PNG of every screen and the printed receipt PDF into DIR, and prints
-their paths. With a display it shows the same journey in a window. Exit codes: 0 done, 1 the journey failed (or
-the data folder cannot be written), 2 usage or configuration error.
+`kiosk demo --service CODE [--lang en] [--persona elderly|volunteer] --out DIR` plays the scripted persona
+(kiosk.journey.persona) through any service of the catalogue, the status look-up ("status_lookup") or the
+withdrawal ("withdrawal"), in the real window; "volunteer" signs a volunteer in first (assisted mode). Without a
+display (no $DISPLAY and no Qt platform chosen) it runs in a child process on Qt's offscreen platform, writes a PNG
+of every screen and the printed documents (the first as receipt.pdf) into DIR, and prints their paths. With a
+display it shows the same journey in a window. Without --service it plays the confirmation of the old ID number.
+Exit codes: 0 done, 1 the journey failed (or the data folder cannot be written), 2 usage or configuration error
+(an unknown service code).
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ def register(sub: Any) -> None:
     demo = sub.add_parser("demo", help="play a scripted citizen journey and save a screenshot of every screen")
     demo.add_argument("--out", default="demo-output", help="folder for the screenshots and the receipt PDF")
     demo.add_argument("--window", action="store_true", help="show the journey in a window even if headless")
+    demo.add_argument("--service", help="a service code, status_lookup or withdrawal (default: id_confirmation)")
+    demo.add_argument("--persona", choices=("elderly", "volunteer"), default="elderly",
+                      help="volunteer: a volunteer signs in through help first (assisted mode)")
     demo.set_defaults(handler=_demo)
 
 
@@ -59,7 +66,11 @@ def _has_display() -> bool:
 
 def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
     out = Path(args.out).resolve()
-    command = [sys.executable, "-m", "ui.demo", "--out", str(out)]
+    # `--lang` is the CLI's global option (the language of messages): the persona chooses the same on screen.
+    command = [sys.executable, "-m", "ui.demo", "--out", str(out), "--lang", args.lang or "vi",
+               "--persona", args.persona]
+    if args.service:
+        command += ["--service", args.service]
     if ctx.config_path:
         command += ["--config", str(ctx.config_path)]
     env = dict(os.environ)

@@ -35,7 +35,7 @@ from devices.card.errors import (
     SecureMessagingError,
 )
 from devices.card.identity import Identity, PassiveAuthStatus, SecurityReport
-from devices.card.trust_store import TrustStore, TrustStoreMissingError
+from devices.card.trust.trust_store import TrustStore, TrustStoreMissingError
 from kiosk.cli.context import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliContext
 
 EXIT_NO_CARD = 3
@@ -155,8 +155,8 @@ def _authenticity_detail(ctx: CliContext, report: SecurityReport | None, groups:
 
 def _read(args: argparse.Namespace, ctx: CliContext) -> int:
     from devices.card.pcsc import PcscChannel, choose_reader
+    from devices.card.protocol.transport import ApduTransport
     from devices.card.reader import read_card
-    from devices.card.transport import ApduTransport
 
     try:
         keys = _keys(args)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import ConfigError, KioskConfig, load_config
-from kiosk.i18n import Language, Translator
+from kiosk.i18n import Language, Translator, language_of
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -108,4 +108,4 @@ def _language_hint(config_path: str) -> Language:
         language = raw["kiosk"]["default_language"]
     except (OSError, ValueError, KeyError, TypeError):
         return "vi"
-    return "en" if language == "en" else "vi"
+    return language_of(language)

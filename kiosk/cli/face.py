@@ -147,6 +147,8 @@ def _report(ctx: CliContext, result: FaceVerificationResult, wall_ms: int, as_js
                 "depth_seen": live.depth_seen,
             },
             "pad": _pad_report(result),
+            # Stand square to the screen and read this: a camera tilted down shows it negative (camera_tilt_deg).
+            "median_pitch_deg": None if result.median_pitch_deg is None else round(result.median_pitch_deg, 1),
             "frames_used": result.frames_used,
             "frames_seen": result.frames_seen,
             "elapsed_ms": result.elapsed_ms,
@@ -179,6 +181,8 @@ def _pad_report(result: FaceVerificationResult) -> dict[str, Any] | None:
         "parallax": num(pad.parallax),
         "moire": num(pad.moire),
         "response_s": [round(r, 3) for r in pad.response_s],
+        "early_moves": pad.early_moves,
+        "pulse_snr": num(pad.pulse_snr),
     }
 
 

@@ -3,6 +3,7 @@
     kiosk fleet simulate --kiosks N --port-base P [--ward W] [--duration S]   # N simulated kiosks' /metrics
     kiosk fleet stats --prometheus URL [--ward W] [--from DAY] [--to DAY] [--json|--csv]
     kiosk fleet rules --out DIR [--ward CODE=WEBHOOK_URL …] [--province-webhook URL] [--alertmanager HOST:PORT]
+    kiosk fleet keys | publish | update                                        # signed updates (fleet_publish.py)
 
 Exit codes: 0 done, 1 operational (Prometheus unreachable, port taken, folder not writable), 2 usage.
 """
@@ -54,6 +55,8 @@ def register(sub: Any) -> None:
     sim.add_argument("--journey-every", type=_positive(float), default=20.0,
                      help="mean seconds between journeys at one kiosk")
     sim.add_argument("--max-journeys", type=_positive(int), default=None, help="per kiosk, then only serve")
+    sim.add_argument("--journeys-after", type=_positive(float), default=None,
+                     help="seconds before the first journeys (so a scrape sees the counters at zero)")
     sim.add_argument("--seed", type=int, default=1)
     sim.add_argument("--data-dir", type=Path, default=None,
                      help="keep each kiosk's files in a real queue under DIR/<kiosk id>/ (kiosk stats can read it)")
@@ -87,9 +90,12 @@ def register(sub: Any) -> None:
     ru.add_argument("--fast", action="store_true", help="one-second waits everywhere (tests and demos)")
     ru.set_defaults(handler=_rules)
 
-    from kiosk.cli.fleet_publish import register_commands
-
-    register_commands(fleet)  # keys, publish, update: signed catalogue and configuration updates
+    # `keys`, `publish` and `update` (signed updates) live beside this module; they need python-tuf.
+    try:
+        from kiosk.cli import fleet_publish
+    except ImportError:  # pragma: no cover - a kiosk without tuf still has stats, rules and simulate
+        return
+    fleet_publish.register_commands(fleet)
 
 
 def _simulate(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -100,7 +106,8 @@ def _simulate(args: argparse.Namespace, ctx: CliContext) -> int:
         duration_s=args.duration or 0.0, journey_every_s=args.journey_every, seed=args.seed,
         data_dir=args.data_dir, out_of_paper_after_s=args.out_of_paper_after, help_after_s=args.help_after,
         alertmanager_url=args.alertmanager, portal_down_after_s=args.portal_down_after,
-        max_journeys=args.max_journeys, first_index=max(0, args.first_index))
+        max_journeys=args.max_journeys, first_index=max(0, args.first_index),
+        journeys_after_s=args.journeys_after or 0.0)
     if args.port_base + args.kiosks - 1 > 65535:
         ctx.warn("fleet.simulate_port_taken", port=args.port_base + args.kiosks - 1, reason="> 65535")
         return EXIT_USAGE

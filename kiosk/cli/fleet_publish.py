@@ -100,9 +100,9 @@ def _publish(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _update(args: argparse.Namespace, ctx: CliContext) -> int:
     from kiosk.logs import configure_logging
+    from kiosk.updates.applied import store_for
     from kiosk.updates.client import KioskUpdater, UpdateSettings
     from kiosk.updates.profiles import check_profile
-    from kiosk.updates.store import store_for
     from kiosk.updates.visit import FLAG_NAME, VisitFlag
 
     config = ctx.config

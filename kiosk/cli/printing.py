@@ -19,7 +19,8 @@ from typing import Any
 from devices.printer import PrinterError, PrintResult
 from kiosk.cli.context import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliContext
 from kiosk.config import KioskConfig
-from kiosk.receipts import issuer_for, print_document, render_for_config, reprint, sample_receipt
+from kiosk.receipts.desk import reprint, sample_receipt
+from kiosk.receipts.documents import issuer_for, print_document, render_for_config
 from printing import HelpSlipData, QueueTicketData
 
 log = logging.getLogger(__name__)
@@ -130,7 +131,7 @@ def _reprint(args: Any, ctx: CliContext) -> int:
     # The receipt is in the citizen's hands now: no counter slip for it when the printer next comes back.
     from datetime import datetime
 
-    from kiosk.printer_recovery import PrinterRecovery
+    from kiosk.receipts.recovery import PrinterRecovery
 
     PrinterRecovery(_printer(config), config, now=datetime.now).forget(args.submission)
     ctx.say("printer.reprinted", submission=args.submission)

@@ -24,7 +24,7 @@ from typing import Any
 from kiosk.audit import AuditFieldError, AuditLog
 from kiosk.cli.context import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliContext
 from kiosk.portal.errors import is_configuration_fault
-from kiosk.stats import compute_statistics, render_table
+from kiosk.staff.statistics import compute_statistics, render_table
 from kiosk.submissions import SubmissionService
 from offline_cache import (
     FileKeyProvider,

@@ -61,6 +61,7 @@ class SimulationOptions:
     max_journeys: int | None = None       # per kiosk, then the kiosk only serves its metrics
     on_time_target_s: float = 3600.0
     first_index: int = 0                  # this process's first kiosk in the province (wards of a split run)
+    journeys_after_s: float = 0.0         # the first journeys wait this long (let Prometheus see the zeros)
 
 
 class _Ledger:
@@ -287,7 +288,7 @@ class Simulation:
         o = self.options
         rng = random.Random(o.seed)
         for i, _ in enumerate(self.kiosks):
-            yield (rng.uniform(0.0, o.journey_every_s), i, "journey")
+            yield (o.journeys_after_s + rng.uniform(0.0, o.journey_every_s), i, "journey")
         if o.out_of_paper_after_s is not None and self.kiosks:
             yield (o.out_of_paper_after_s, 0, "out_of_paper")
         if o.help_after_s is not None and self.kiosks:

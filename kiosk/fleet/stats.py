@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.i18n import Translator
-from kiosk.stats import VN
+from kiosk.vietnam import VIETNAM_TIME
 
 DEFAULT_RANGE_S = 90 * 86_400  # journeys without --from: this far back (a usual Prometheus retention is shorter)
 STEP_S = 300  # the recording rules' increase window (rules/kiosk-statistics.yml)
@@ -56,12 +56,12 @@ def parse_when(text: str, *, end: bool) -> float:
     if day is not None and len(text) == 10:
         if end:
             day += dt.timedelta(days=1)
-        return dt.datetime.combine(day, dt.time(), VN).timestamp()
+        return dt.datetime.combine(day, dt.time(), VIETNAM_TIME).timestamp()
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"not a day (YYYY-MM-DD) or an ISO time: {text!r}") from exc
-    return (moment if moment.tzinfo else moment.replace(tzinfo=VN)).timestamp()
+    return (moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM_TIME)).timestamp()
 
 
 def period(since: str | None, until: str | None, now: float | None = None) -> Period:
@@ -187,32 +187,66 @@ def fleet_statistics(query: Query, when: Period, ward: str | None = None,
 
     accepted = delta(f"sum(ward_service:kiosk_files_accepted:sum{sel})")
     on_time = delta(f"sum(ward_service:kiosk_files_accepted_on_time:sum{sel})")
-    seconds = int(when.end - when.start) if when.start is not None else DEFAULT_RANGE_S
-    span = f"[{max(STEP_S, seconds)}s:{STEP_S}s]"  # recorded 5-minute increases, one per 5-minute step
+    start = when.start if when.start is not None else when.end - DEFAULT_RANGE_S
 
-    def summed(recorded: str) -> str:
-        return f"sum_over_time({recorded}{sel}{span})"
+    def over_period(recorded: str, raw: str, by: str) -> dict[tuple[str, ...], float]:
+        """Recorded 5-minute increases at each 5-minute step up to the last step boundary, then the kiosks' own
+        counters from that boundary to the period's end (the recorded increase covering it is not there yet)."""
+        boundary = math.floor(when.end / STEP_S) * STEP_S
+        labels = tuple(label for label in by.split(", ") if label)
+        total: dict[tuple[str, ...], float] = {}
+        parts: list[tuple[str, float]] = []
+        if boundary - start >= STEP_S:
+            span = f"[{int(boundary - start)}s:{STEP_S}s]"
+            parts.append((f"sum by ({by}) (sum_over_time({recorded}{sel}{span}))", boundary))
+        tail = int(when.end - max(boundary, start))
+        if tail >= 1:
+            parts.append((f"sum by ({by}) (increase({raw}{sel}[{tail}s]))", when.end))
+        for expr, at in parts:
+            for key, n in _by(query(expr, at), *labels).items():
+                total[key] = total.get(key, 0.0) + n
+        return total
 
     journeys: dict[str, dict[str, int]] = {}
-    counted = _by(query(f"sum by (service, outcome) ({summed(JOURNEYS)})", when.end), "service", "outcome")
+    counted = over_period(JOURNEYS, "kiosk_journeys_completed_total", "service, outcome")
     for (service, outcome), n in sorted(counted.items()):
         if round(n):
             journeys.setdefault(service, {})[outcome] = round(n)
-    buckets = summed(BUCKETS)
-    median_all = _by(query(f"histogram_quantile(0.5, sum by (le) ({buckets}))", when.end))
-    median_by = _by(query(f"histogram_quantile(0.5, sum by (service, le) ({buckets}))", when.end), "service")
-    helps = _by(query(f"sum({summed(HELPS)})", when.end))
+    buckets = over_period(BUCKETS, "kiosk_journey_duration_seconds_bucket", "service, le")
+    median_by = {service: m for service in {s for s, _le in buckets}
+                 if (m := _quantile(0.5, {le: n for (s, le), n in buckets.items() if s == service})) is not None}
+    everything: dict[str, float] = {}
+    for (_s, le), n in buckets.items():
+        everything[le] = everything.get(le, 0.0) + n
+    median = _quantile(0.5, everything)
+    helps = over_period(HELPS, "kiosk_help_requests_total", "")
     kiosks = _by(query(f"count(kiosk_up{sel})", when.end))
-    median = next(iter(median_all.values()), None)
     return FleetStatistics(
         ward=ward, province=province, since=when.since, until=when.until,
         total=sum(by_service.values()),
         by_service={k: v for k, v in sorted(by_service.items()) if v},
         by_ward={k: v for k, v in sorted(by_ward.items()) if v},
         by_state_now=dict(sorted(by_state.items())), accepted=accepted, accepted_on_time=on_time,
-        journeys=journeys, median_journey_seconds=median if median else None,
-        median_journey_by_service={k[0]: v for k, v in sorted(median_by.items()) if v},
+        journeys=journeys, median_journey_seconds=median,
+        median_journey_by_service=dict(sorted(median_by.items())),
         help_requests=round(sum(helps.values())), kiosks=round(sum(kiosks.values())))
+
+
+def _quantile(q: float, buckets: dict[str, float]) -> float | None:
+    """A quantile from cumulative histogram bucket counts by upper bound (`le`), interpolated linearly within
+    the bucket as Prometheus's histogram_quantile does; None without observations."""
+    bounds = sorted((float(le), n) for le, n in buckets.items())
+    if not bounds or bounds[-1][0] != math.inf or bounds[-1][1] <= 0:
+        return None
+    rank = q * bounds[-1][1]
+    lower, below = 0.0, 0.0
+    for upper, count in bounds:
+        if count >= rank:
+            if upper == math.inf:
+                return lower  # beyond the last finite bucket: its bound is all that is known
+            return lower + (upper - lower) * ((rank - below) / (count - below) if count > below else 0.0)
+        lower, below = upper, count
+    return None
 
 
 def render_table(stats: FleetStatistics, translator: Translator) -> str:

@@ -1,1 +1,1 @@
-"""The form engine: walks a citizen through a catalogue service step by step (see `kiosk.forms.session`)."""
+"""The form engine: walks a citizen through a catalogue service step by step (see `kiosk.forms.engine`)."""

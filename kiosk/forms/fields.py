@@ -249,6 +249,18 @@ def _pattern(key: str, pattern: str, upper: bool = True) -> Check:
     return check
 
 
+def check_owner_card(_spec: FieldSpec, raw: object) -> dict[str, object]:
+    """The residence owner's consent read from their chip: their ID number, name and "agreed", nothing more."""
+    if not isinstance(raw, Mapping) or raw.get("consent") is not True:
+        raise FieldProblem("forms.owner_consent_missing")
+    id_number = raw.get("id_number")
+    name = raw.get("full_name")
+    if not isinstance(id_number, str) or not re.fullmatch(r"[0-9]{12}", id_number) or not isinstance(name, str):
+        raise FieldProblem("forms.owner_consent_missing")
+    return {"id_number": id_number, "full_name": title_case_name(name), "consent": True,
+            "method": str(raw.get("method") or "chip")}
+
+
 _CHECKS: dict[str, Check] = {
     "name": check_name, "text": check_text, "date": check_date,
     "old_id_number": check_old_id, "phone": check_phone, "email": check_email, "choice": check_choice,
@@ -260,4 +272,5 @@ _CHECKS: dict[str, Check] = {
     "month": lambda _spec, raw: check_month(raw),
     # BHYT card code: 2-letter group, benefit digit 1–5, 2-digit province, 10-digit social-insurance number.
     "insurance_card": _pattern("forms.insurance_card_format", r"[A-Z]{2}[1-5][0-9]{12}"),
+    "owner_card": check_owner_card,
 }

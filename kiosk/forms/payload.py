@@ -9,19 +9,39 @@ Dates are ISO 8601; times carry +07:00. Attachment bytes stay out of the body (t
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.catalogue.model import FieldSpec, Lang, ProcedureSpec
 from kiosk.forms import address
 from kiosk.forms.fields import ScannedPage, is_empty
+from kiosk.forms.settings import FormIncompleteError
 from kiosk.forms.views import display_value, money, spoken_date
 from kiosk.i18n import Translator
+from kiosk.vietnam import VIETNAM_TIME
 
 if TYPE_CHECKING:
-    from kiosk.forms.session import FormSession
+    from kiosk.catalogue.model import ServiceSpec, StepSpec
+    from kiosk.forms.settings import FormSettings
+    from kiosk.forms.views import FieldError
 
-VIETNAM = timezone(timedelta(hours=7))
+
+class FilledForm(Protocol):
+    """What the payload and the review read of a form (kiosk.forms.engine.FormSession is one)."""
+
+    service: ServiceSpec
+    settings: FormSettings
+
+    @property
+    def confirmed_at(self) -> datetime | None: ...
+    def values(self) -> dict[str, object]: ...
+    def value(self, key: str) -> object: ...
+    def fee(self) -> int: ...
+    def appointment_date(self) -> date: ...
+    def check_all(self) -> list[FieldError]: ...
+    def shown_fields(self) -> list[tuple[StepSpec, list[FieldSpec]]]: ...
+    def translator(self) -> Translator: ...
+
 APPLICANT_KEYS = {
     "id_number": "applicant.id_number", "full_name": "applicant.full_name", "dob": "applicant.date_of_birth",
     "sex": "applicant.sex", "phone": "applicant.phone", "email": "applicant.email", "address": "applicant.address",
@@ -43,10 +63,8 @@ def _json(spec: FieldSpec | None, value: object) -> object:
     return value
 
 
-def build_payload(form: FormSession) -> dict[str, object]:
+def build_payload(form: FilledForm) -> dict[str, object]:
     """The portal request body; only after every step is answered and the citizen confirmed."""
-    from kiosk.forms.session import FormIncompleteError
-
     if form.confirmed_at is None or form.check_all():
         raise FormIncompleteError("the form is not complete and confirmed")
     values = form.values()
@@ -69,7 +87,7 @@ def build_payload(form: FormSession) -> dict[str, object]:
                  for name, key in APPLICANT_KEYS.items() if values.get(key) not in (None, "")}
     main = procedure(form.service.main)
     confirmed = form.confirmed_at
-    accepted = confirmed if confirmed.tzinfo else confirmed.replace(tzinfo=VIETNAM)
+    accepted = confirmed if confirmed.tzinfo else confirmed.replace(tzinfo=VIETNAM_TIME)
     delivery = values.get("delivery.method") or form.service.delivery_methods[0]
     body: dict[str, object] = {
         **main,
@@ -86,11 +104,12 @@ def build_payload(form: FormSession) -> dict[str, object]:
         "consent": {"notice_version": form.settings.consent_notice_version, "accepted_at": accepted.isoformat()},
     }
     if len(form.service.procedures) > 1:
-        body["linked_procedures"] = [procedure(p) for p in form.service.procedures[1:]]
+        # Only the linked procedures within the scope the declarant chose (combined death procedure: 2, 3 or 4).
+        body["linked_procedures"] = [procedure(p) for p in form.service.active_procedures(values)[1:]]
     return body
 
 
-def attachment_pages(form: FormSession) -> dict[str, list[ScannedPage]]:
+def attachment_pages(form: FilledForm) -> dict[str, list[ScannedPage]]:
     """Scanned pages per component code (in memory), for the upload that precedes the submission."""
     out: dict[str, list[ScannedPage]] = {}
     for _, fields in form.shown_fields():
@@ -103,7 +122,7 @@ def attachment_pages(form: FormSession) -> dict[str, list[ScannedPage]]:
     return out
 
 
-def review_sentences(form: FormSession, lang: Lang) -> list[str]:
+def review_sentences(form: FilledForm, lang: Lang) -> list[str]:
     """Plain sentences for the review screen, short enough to be read aloud one by one."""
     tr = Translator(lang, form.translator().catalogue)
     service = form.service

@@ -87,6 +87,8 @@ def display_value(spec: FieldSpec, value: object, lang: Lang, tr: Translator, *,
     if spec.type == "group" and isinstance(value, list):
         names = [str(item.get(spec.fields[0].key, "")) for item in value if isinstance(item, dict) and spec.fields]
         return tr.text("forms.group_items", count=len(value), names=", ".join(n for n in names if n))
+    if spec.type == "owner_card" and isinstance(value, dict):
+        return tr.text("forms.owner_consent_given", name=str(value.get("full_name", "")))
     if spec.type == "computed" and spec.compute == "fee" and isinstance(value, int):
         return money(value, lang, tr)
     return str(value)

@@ -81,6 +81,18 @@ class SqliteQueueNumbers:
         finally:
             db.close()
 
+    def waiting_before(self, specialty: str, number: int) -> int:
+        """How many of today's numbers below `number` the clinic has not called yet (as far as the kiosk knows)."""
+        day = self._clock().date().isoformat()
+        db = self._connect()
+        try:
+            row = db.execute("SELECT last_called FROM counters WHERE day = ? AND specialty = ?",
+                             (day, specialty)).fetchone()
+        finally:
+            db.close()
+        called = int(row[0]) if row else 0
+        return max(0, number - 1 - called)
+
     def issued_today(self, specialty: str) -> list[int]:
         day = self._clock().date().isoformat()
         db = self._connect()

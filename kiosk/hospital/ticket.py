@@ -15,7 +15,9 @@ from printing.documents import Issuer, QueueTicketData
 _SEX: dict[str, Literal["male", "female", ""]] = {"M": "male", "F": "female"}
 
 
-def to_queue_ticket_data(ticket: ExamTicket, issuer: Issuer, language: Lang = "vi") -> QueueTicketData:
+def to_queue_ticket_data(ticket: ExamTicket, issuer: Issuer, language: Lang = "vi",
+                         notes: tuple[str, ...] = ()) -> QueueTicketData:
+    """`notes`: sentences already in `language`, printed under the next step (e.g. "number not yet confirmed")."""
     result = ticket.insurance
     insured = ticket.patient_type == "insurance" and result is not None
     return QueueTicketData(
@@ -30,5 +32,5 @@ def to_queue_ticket_data(ticket: ExamTicket, issuer: Issuer, language: Lang = "v
         registered_facility=(result.registered_facility_name or result.registered_facility)
         if insured and result else "",
         people_ahead=ticket.people_ahead, estimated_wait_min=ticket.estimated_wait_min,
-        issued_at=ticket.issued_at, language=language,
+        issued_at=ticket.issued_at, language=language, extra_notes=notes,
     )

@@ -17,6 +17,11 @@ Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = ("vi", "en")
 
 
+def language_of(value: str) -> Language:
+    """The kiosk language for a requested one: English when asked for, else Vietnamese (the default)."""
+    return "en" if value == "en" else "vi"
+
+
 class MissingMessageError(KeyError):
     """A message key is not in the catalogue (a programming error caught by the catalogue tests)."""
 

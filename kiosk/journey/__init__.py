@@ -17,9 +17,10 @@ from kiosk.journey.commands import (
     Tick,
     Typed,
 )
+from kiosk.journey.transcript import Transcript
 from kiosk.journey.views import SCREENS, ChoiceView, InputView, LineView, Prompt, ScreenView
 from kiosk.journey.visit import JourneyParts, Visit
 
 __all__ = ["SCREENS", "Back", "CameraResult", "CardPlaced", "CardRemoved", "ChangeLanguage", "ChoiceView", "Command",
            "Help", "InputView", "JourneyParts", "LineView", "Prompt", "QrRead", "Restart", "ScreenView", "Tap",
-           "Tick", "Typed", "Visit"]
+           "Tick", "Transcript", "Typed", "Visit"]

@@ -91,6 +91,29 @@ TYPICAL: dict[str, Answer] = {
     "vehicle.plate": "29A12345",
     "vehicle.kind": "motorbike",
     "specialty": "NOI",
+    # the combined death procedure: a daughter registers her father's death, with the funeral allowance
+    "scope": "3",
+    "deceased.full_name": Same("Nguyễn Văn Đức"),
+    "deceased.sex": "M",
+    "deceased.date_of_birth": "12071958",
+    "deceased.id_number": "001058001234",
+    "deceased.date_of_death": "25022026",
+    "deceased.place_of_death": "Bệnh viện Bạch Mai",
+    "deceased.residence": Same(),
+    "deceased.insurance_number": "0158001234",
+    "allowance.payout": "bank",
+    "allowance.bank_account": "0011001234567",
+    "allowance.bank_name": "Vietcombank",
+    # permanent residence: a rented flat, the owner's signed consent scanned
+    "case": "rented",
+    "residence.address": Address("ngoc ha", "Phường Ngọc Hà", "Số 5 ngõ 10 Kim Mã"),
+    "rental.people": "2",
+    "rental.floor_area": "30",
+    "consent.method": "paper",
+}
+# Where one key means something else in another service, that service's typical answer.
+TYPICAL_FOR: dict[str, dict[str, Answer]] = {
+    "death_combined": {"applicant.relation": "parent"},
 }
 
 
@@ -121,11 +144,12 @@ class Persona:
     def __init__(self, service: str, answers: Mapping[str, Answer] | None = None, *, receipt_qr: str = "",
                  file_code: str = "") -> None:
         self.service = service
-        self.answers: dict[str, Answer] = {**TYPICAL, **(answers or {})}
+        self.answers: dict[str, Answer] = {**TYPICAL, **TYPICAL_FOR.get(service, {}), **(answers or {})}
         if file_code:
             self.answers["file_code"] = file_code
         self.receipt_qr = receipt_qr
         self._card_placed = False
+        self._card_for_withdrawal = False
 
     @property
     def uses_card(self) -> bool:
@@ -151,10 +175,19 @@ class Persona:
             return Tap(target if target in ids else "more")
         if screen == "question":
             return self._answer(view)
+        if screen == "assisted_offer":   # the typical citizen goes on alone (a volunteer is offered, not imposed)
+            return Tap("start_assisted" if "start_assisted" in ids else "continue_alone")
         if screen == "review":
             return Tap("send")
         if screen == "done":
             return CardRemoved()
+        if screen == "payment":
+            # The receipt already carries the VietQR code: the typical citizen pays later from a banking app.
+            return CardRemoved() if self.uses_card else Tap("pay_later")
+        if screen == "supplement":
+            return Tap("send" if view.pages and "send" in ids else "scan")
+        if screen == "supplement_done":
+            return Tap("finish")
         if screen == "status_find":
             return QrRead(self.receipt_qr) if self.receipt_qr else None
         if screen == "status":
@@ -162,8 +195,20 @@ class Persona:
                 return Tap("withdraw")
             return Tap("finish")
         if screen == "withdraw_confirm":
-            return Tap("withdraw_yes")
+            # A reason, then the card read again (only the file's holder may withdraw it), then the confirmation.
+            reasons = [c.id for c in view.choices if c.id.startswith("reason:")]
+            if reasons and not any(c.selected for c in view.choices if c.id.startswith("reason:")):
+                return Tap(reasons[0])
+            if "withdraw_yes" in ids:
+                return Tap("withdraw_yes")
+            if self._card_for_withdrawal:
+                raise PersonaStuckError(f"the card did not open the withdrawal ({view.error_key})")
+            self._card_for_withdrawal = True
+            return CardPlaced()
         if screen == "withdraw_done":
+            if self._card_for_withdrawal:
+                self._card_for_withdrawal = False
+                return CardRemoved()   # the card goes back in the wallet before leaving
             return Tap("finish")
         raise PersonaStuckError(f"the persona does not know what to do on {screen} ({view.error_key})")
 
@@ -187,6 +232,8 @@ class Persona:
                 if choice.kind == "suggestion" and answer.text in choice.label:
                     return Tap(choice.id)
             raise PersonaStuckError(f"{view.field}: no suggestion {answer.text!r}")
+        if view.pages and "done" in ids:   # one side scanned is enough for the typical paper
+            return Tap("done")
         if "scan" in ids:
             return Tap("scan")
         answers = [c.id for c in view.choices if c.kind == "answer"]

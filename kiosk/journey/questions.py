@@ -1,6 +1,6 @@
 """One question per screen: which fact of a form to ask next, how to show it, and how to take the answer.
 
-The form engine (kiosk.forms.session) keeps the facts and checks them; this module decides what the citizen is
+The form engine (kiosk.forms.engine) keeps the facts and checks them; this module decides what the citizen is
 actually asked, so that nothing is asked that the visit already knows (WCAG 2.2 SC 3.3.7 Redundant Entry):
 - a fact read from the chip is not asked (the review shows it, marked "from the card"), unless it fails a check;
 - a fact with the usual answer (a catalogue `default`, e.g. one paper copy) is not asked; the review offers it;
@@ -21,8 +21,8 @@ from datetime import date
 
 from kiosk.catalogue.model import FieldSpec
 from kiosk.forms import address
+from kiosk.forms.engine import FormSession
 from kiosk.forms.fields import ScannedPage, is_empty
-from kiosk.forms.session import FormSession
 
 # The keyboard each field type gets; types not listed type letters and digits ("code").
 INPUT_KINDS: dict[str, str] = {

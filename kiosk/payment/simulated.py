@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiosk.payment.interface import PaymentFileNotFoundError, PaymentRecord, PaymentState
-
-VIETNAM = dt.timezone(dt.timedelta(hours=7))
+from kiosk.vietnam import VIETNAM_TIME
 
 
 @dataclass
@@ -73,4 +72,4 @@ class SimulatedConfirmations:
 
 
 def _wall() -> str:
-    return dt.datetime.now(VIETNAM).isoformat(timespec="seconds")
+    return dt.datetime.now(VIETNAM_TIME).isoformat(timespec="seconds")

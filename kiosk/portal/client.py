@@ -34,11 +34,14 @@ from kiosk.portal.contract import (
     PortalFieldError,
     PortalPayment,
     PortalStatisticsResult,
+    SupplementResult,
     UploadedFile,
     WithdrawalResult,
+    check_parts,
     parse_application_answer,
     parse_payment_answer,
     parse_status_answer,
+    parse_supplement_answer,
     parse_upload_answer,
     parse_withdrawal_answer,
 )
@@ -51,6 +54,7 @@ from kiosk.portal.errors import (
     PortalNonsenseError,
     PortalUnavailableError,
     PortalValidationError,
+    SupplementRefusedError,
     WithdrawalRefusedError,
 )
 from kiosk.portal.transport import (
@@ -115,7 +119,9 @@ class PortalClient:
         answer, status = self._call_with_status(
             "POST", "/v1/applications", data=raw, timeout=timeout,
             headers={"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": idempotency_key})
-        return _checked(parse_application_answer, answer, status)
+        result = _checked(parse_application_answer, answer, status)
+        _checked(check_parts, result.parts, body)
+        return result
 
     def get_status(self, dossier_code: str, id_last4: str, timeout: Timeout | None = None) -> ApplicationStatusResult:
         answer = self._call("GET", f"/v1/applications/{_segment(dossier_code)}", params={"id_last4": id_last4},
@@ -135,9 +141,12 @@ class PortalClient:
         """`GET /v1/health` (technician check); raises the same typed errors as every other call."""
         self._call("GET", "/v1/health", timeout=timeout)
 
-    def withdraw(self, dossier_code: str, id_last4: str, timeout: Timeout | None = None) -> WithdrawalResult:
+    def withdraw(self, dossier_code: str, id_last4: str, timeout: Timeout | None = None, *,
+                 reason_code: str = "") -> WithdrawalResult:
+        """`reason_code`: why the citizen withdraws (one of WITHDRAW_REASONS), for the officer; optional."""
+        body = {"id_last4": id_last4, **({"reason_code": reason_code} if reason_code else {})}
         answer = self._call("POST", f"/v1/applications/{_segment(dossier_code)}/withdraw", timeout=timeout,
-                            data=json.dumps({"id_last4": id_last4}).encode(),
+                            data=json.dumps(body).encode(),
                             headers={"Content-Type": "application/json"})
         return _checked(parse_withdrawal_answer, answer)
 
@@ -153,6 +162,15 @@ class PortalClient:
         answer = self._call("GET", f"{PAYMENTS_PATH}/{_segment(dossier_code)}", params={"id_last4": id_last4},
                             timeout=timeout)
         return _checked(parse_payment_answer, answer)
+
+    def add_supplement(self, dossier_code: str, body: Mapping[str, Any], idempotency_key: str,
+                       timeout: Timeout | None = None) -> SupplementResult:
+        """Papers added to a file that asks for them (status 5), under the supplement's own idempotency key."""
+        raw = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        answer, status = self._call_with_status(
+            "POST", f"/v1/applications/{_segment(dossier_code)}/supplements", data=raw, timeout=timeout,
+            headers={"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": idempotency_key})
+        return _checked(parse_supplement_answer, answer, status)
 
     def statistics(self, date_from: str | None = None, date_to: str | None = None, agency: str | None = None,
                    procedure: str | None = None) -> PortalStatisticsResult:
@@ -280,7 +298,8 @@ def _error_for(status: int, body: dict[str, Any], retry_after: str | None, path:
             body.get("retry_after_s"), bool):
         wait = float(body["retry_after_s"])
     code = body.get("error")
-    is_create = method == "POST" and path == "/v1/applications"
+    is_supplement = method == "POST" and path.startswith("/v1/applications/") and path.endswith("/supplements")
+    is_create = (method == "POST" and path == "/v1/applications") or is_supplement
     is_withdraw = method == "POST" and path.startswith("/v1/applications/") and path.endswith("/withdraw")
     is_lookup = method == "GET" and path.startswith("/v1/applications/") and path.count("/") == 3
     is_payment = path == PAYMENTS_PATH or (path.startswith(PAYMENTS_PATH + "/") and path.count("/") == 3)
@@ -296,7 +315,10 @@ def _error_for(status: int, body: dict[str, Any], retry_after: str | None, path:
         return WithdrawalRefusedError(found if isinstance(found, int) and not isinstance(found, bool) else 0)
     if status == 409 and is_create and code == "idempotency_conflict":
         return IdempotencyConflictError(code, http_status=409, reason_code="idempotency_conflict")
-    if status == 404 and (is_lookup or is_withdraw or is_payment) and code == "not_found":
+    if status == 409 and is_supplement and code == "not_supplementable":
+        found = body.get("status", 0)
+        return SupplementRefusedError(found if isinstance(found, int) and not isinstance(found, bool) else 0)
+    if status == 404 and (is_lookup or is_withdraw or is_payment or is_supplement) and code == "not_found":
         return ApplicationNotFoundError("not found", http_status=404, reason_code="not_found")
     if status in (401, 403, 407):
         return PortalAccessError(f"HTTP {status}", http_status=status, reason_code=f"config_http_{status}")

@@ -25,6 +25,24 @@ answer `{"dossier_code", "state", "amount", "currency": "VND", "method", "refere
 the bank has not confirmed) or `paid`; `amount` is whole đồng; `reference` is what the transfer must carry (the
 file code). A file waiting for its fee has status 6 and leaves it when paid. Unknown file or wrong digits: 404
 `{"error": "not_found"}`.
+
+Parts of a combined (liên thông) file. A create that carries `linked_procedures` (Decree 63/2024: the birth group;
+the death group with the scope the declarant chose, 2 to 4 procedures) is answered with `parts`: one object per
+procedure, the main one first and the linked ones in the order sent, each `{"procedure_code", "dossier_code",
+"status"}`. Each agency keeps its own file, so each part has its own file code (the main part's is the file's
+`dossier_code`) and its own status (1–10). A status look-up of the file answers the same `parts` with their
+statuses now. A file of one procedure has no `parts`. The kiosk believes `parts` only when their procedure codes
+are exactly those it sent, in order (`check_parts`), and prints each part's code and status on the receipt.
+
+Adding papers (status 5, "Cần bổ sung hồ sơ"). The status answer of a file in status 5 carries
+`supplement_request`: `{"items": ["<what the officer asks for>", …], "note": "<the officer's words>"}` (absent in
+other statuses). `POST /v1/applications/{dossier_code}/supplements` with its own `Idempotency-Key` (a fresh random
+key of the supplement, never the create's) and `{"id_last4", "channel": "kiosk", "attachments": [{"component_code",
+"file_id", "sha256"}], "items": [...]}` (files uploaded first, as for a create) answers 201 `{"dossier_code",
+"supplement_id", "status", "received_at"}`, and 200 with that same answer when the key comes again with the same
+body (409 `idempotency_conflict` for another body). The file goes back to processing (status 4). Unknown file or
+wrong digits: 404 `{"error": "not_found"}`; a file not asking for papers: 409 `{"error": "not_supplementable",
+"status": n}`; no attachment: 422 with `errors` as for a create.
 """
 
 from __future__ import annotations
@@ -62,6 +80,15 @@ class UploadedFile:
 
 
 @dataclass(frozen=True)
+class PartResult:
+    """One procedure of a combined file: its own file code and status at its own agency."""
+
+    procedure_code: str
+    dossier_code: str
+    status: int
+
+
+@dataclass(frozen=True)
 class ApplicationResult:
     """The portal's answer to a create: 201 for a new file, 200 for an idempotent replay."""
 
@@ -71,6 +98,7 @@ class ApplicationResult:
     due_at: str | None
     replay: bool
     qr_payload: str | None = None
+    parts: tuple[PartResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +114,27 @@ class ApplicationStatusResult:
     due_at: str | None
     history: tuple[StatusEvent, ...] = ()
     result_docs: tuple[str, ...] = ()
+    parts: tuple[PartResult, ...] = ()
+    supplement_request: SupplementRequest | None = None
+
+
+@dataclass(frozen=True)
+class SupplementRequest:
+    """What the officer asked to be added to a file in status 5 (their words, shown to the citizen as written)."""
+
+    items: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SupplementResult:
+    """The portal's answer to a supplement: 201 when received, 200 for a replay of the same key."""
+
+    dossier_code: str
+    supplement_id: str
+    status: int
+    received_at: str | None
+    replay: bool
 
 
 @dataclass(frozen=True)
@@ -156,6 +205,39 @@ def _object(value: Any, name: str) -> dict[str, Any]:
     return value
 
 
+_MAX_PARTS = 16
+
+
+def _parts(value: Any, main_code: str) -> tuple[PartResult, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not 2 <= len(value) <= _MAX_PARTS:
+        raise ContractViolation("parts is not a list of 2 or more procedures")
+    out = []
+    for item in value:
+        part = _object(item, "parts item")
+        out.append(PartResult(_text(part.get("procedure_code"), "parts.procedure_code", 32),
+                              check_file_code(part.get("dossier_code")), _status(part.get("status"), "parts.status")))
+    if out[0].dossier_code != main_code:
+        raise ContractViolation("parts does not start with the main procedure's file")
+    if len({p.dossier_code for p in out}) != len(out):
+        raise ContractViolation("parts repeat a file code")
+    return tuple(out)
+
+
+def check_parts(parts: tuple[PartResult, ...], body: Any) -> tuple[PartResult, ...]:
+    """The answer's parts must name exactly the procedures the create sent (main first, linked in order)."""
+    if not parts:
+        return parts
+    sent = _object(body, "body")
+    linked = sent.get("linked_procedures")
+    codes = [sent.get("procedure_code")] + [p.get("procedure_code") for p in linked if isinstance(p, dict)] \
+        if isinstance(linked, list) else [sent.get("procedure_code")]
+    if [p.procedure_code for p in parts] != codes:
+        raise ContractViolation("parts do not match the procedures sent")
+    return parts
+
+
 def parse_application_answer(answer: Any, http_status: int) -> ApplicationResult:
     """201 (created) or 200 (replay of the first answer to this idempotency key)."""
     if http_status not in (200, 201):
@@ -163,10 +245,12 @@ def parse_application_answer(answer: Any, http_status: int) -> ApplicationResult
     body = _object(answer, "answer")
     receipt = _object(body.get("receipt") or {}, "receipt")
     qr = receipt.get("qr_payload")
+    code = check_file_code(body.get("dossier_code"))
     return ApplicationResult(
-        dossier_code=check_file_code(body.get("dossier_code")), status=_status(body.get("status", SUBMITTED)),
+        dossier_code=code, status=_status(body.get("status", SUBMITTED)),
         received_at=_time(body.get("received_at"), "received_at"), due_at=_time(body.get("due_at"), "due_at"),
-        replay=http_status == 200, qr_payload=None if qr is None else _text(qr, "qr_payload", _MAX_QR_TEXT))
+        replay=http_status == 200, qr_payload=None if qr is None else _text(qr, "qr_payload", _MAX_QR_TEXT),
+        parts=_parts(body.get("parts"), code))
 
 
 def parse_upload_answer(answer: Any) -> UploadedFile:
@@ -193,10 +277,38 @@ def parse_status_answer(answer: Any) -> ApplicationStatusResult:
         if at is None:
             raise ContractViolation("history.at is missing")
         events.append(StatusEvent(_status(event.get("status"), "history.status"), at))
+    code = check_file_code(body.get("dossier_code"))
     return ApplicationStatusResult(
-        dossier_code=check_file_code(body.get("dossier_code")), status=_status(body.get("status")),
+        dossier_code=code, status=_status(body.get("status")),
         due_at=_time(body.get("due_at"), "due_at"), history=tuple(events),
-        result_docs=tuple(_text(d, "result_docs", _MAX_QR_TEXT) for d in docs))
+        result_docs=tuple(_text(d, "result_docs", _MAX_QR_TEXT) for d in docs), parts=_parts(body.get("parts"), code),
+        supplement_request=_supplement_request(body.get("supplement_request")))
+
+
+_MAX_SUPPLEMENT_ITEMS = 20
+SUPPLEMENTS = "supplements"   # POST /v1/applications/{dossier_code}/supplements
+
+
+def _supplement_request(value: Any) -> SupplementRequest | None:
+    if value is None:
+        return None
+    found = _object(value, "supplement_request")
+    items = found.get("items")
+    if not isinstance(items, list) or not 0 < len(items) <= _MAX_SUPPLEMENT_ITEMS:
+        raise ContractViolation("supplement_request.items is not a list of 1-20 texts")
+    note = found.get("note") or ""
+    return SupplementRequest(tuple(_text(i, "supplement_request.items", 500) for i in items),
+                             _text(note, "supplement_request.note", 2000) if note else "")
+
+
+def parse_supplement_answer(answer: Any, http_status: int) -> SupplementResult:
+    if http_status not in (200, 201):
+        raise ContractViolation(f"supplement answered HTTP {http_status}")
+    body = _object(answer, "answer")
+    return SupplementResult(
+        dossier_code=check_file_code(body.get("dossier_code")),
+        supplement_id=_text(body.get("supplement_id"), "supplement_id"), status=_status(body.get("status")),
+        received_at=_time(body.get("received_at"), "received_at"), replay=http_status == 200)
 
 
 def parse_withdrawal_answer(answer: Any) -> WithdrawalResult:

@@ -93,3 +93,12 @@ class WithdrawalRefusedError(PortalError):
         super().__init__(f"status {status}", http_status=409, reason_code="not_withdrawable")
         self.status = status
 
+
+class SupplementRefusedError(PortalError):
+    """The file does not (or no longer) ask for papers (409 `not_supplementable`); `status` is its status."""
+
+    message_key = "supplement.not_requested"
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"status {status}", http_status=409, reason_code="not_supplementable")
+        self.status = status

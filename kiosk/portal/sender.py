@@ -33,6 +33,18 @@ def build_application_body(item: OutgoingSubmission, agency_code: str,
     return body
 
 
+# The queue's service code of papers added to a filed case (status 5): the payload names the file
+# (`dossier_code`, `id_last4`) and what was asked for (`items`); sent to its supplements endpoint, not as a create.
+SUPPLEMENT_SERVICE = "supplement"
+
+
+def build_supplement_body(item: OutgoingSubmission, uploaded: list[dict[str, str]]) -> dict[str, Any]:
+    """The contract's supplement body from the stored payload (kiosk/portal/contract.py, "Adding papers")."""
+    items = item.payload.get("items")
+    return {"id_last4": str(item.payload.get("id_last4", "")), "channel": "kiosk", "attachments": uploaded,
+            "items": [str(i) for i in items] if isinstance(items, list) else []}
+
+
 class PortalSender:
     def __init__(self, client: PortalClient, agency_code: str, timeout: Timeout | None = None) -> None:
         self.client = client
@@ -56,6 +68,12 @@ class PortalSender:
         for a in item.attachments:
             up = self.client.upload(a.data, a.filename, a.content_type, timeout=self.timeout)
             uploaded.append({"component_code": a.component_code, "file_id": up.file_id, "sha256": up.sha256})
+        if item.service_code == SUPPLEMENT_SERVICE:
+            added = self.client.add_supplement(str(item.payload.get("dossier_code", "")),
+                                               build_supplement_body(item, uploaded), item.submission_id,
+                                               timeout=self.timeout)
+            return Delivered(added.dossier_code, None, added.received_at, added.status)
         result = self.client.create_application(build_application_body(item, self.agency_code, uploaded),
                                                 item.submission_id, timeout=self.timeout)
-        return Delivered(result.dossier_code, result.due_at, result.received_at, result.status)
+        return Delivered(result.dossier_code, result.due_at, result.received_at, result.status,
+                         tuple((p.procedure_code, p.dossier_code, p.status) for p in result.parts))

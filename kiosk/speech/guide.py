@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from devices.speech.speaker import Speaker
-from kiosk.i18n import Language, Translator
-from kiosk.session_events import (
+from kiosk.i18n import Language, Translator, language_of
+from kiosk.session.events import (
     InactivityWarned,
     LanguageChanged,
     SessionEvent,
@@ -80,6 +80,10 @@ class VoiceGuide:
         self._normaliser = normaliser or SpeechNormaliser.from_catalogue(self._translator.catalogue)
         self._last: Spoken | None = None
         self._lang: str = self._translator.language
+        self._waiting: list[tuple[list[tuple[str, dict[str, Any]]], str]] = []
+        # False when the journey's views say each screen's prompts (kiosk.journey.speech_queue): the guide then
+        # says only the goodbye of a wipe, so two voices never cut each other off.
+        self.follow_screens = True
 
     @property
     def last(self) -> Spoken | None:
@@ -104,7 +108,7 @@ class VoiceGuide:
     def text(self, message_key: str, lang: str, **params: Any) -> str:
         """The message as it will be heard (translated and normalised), without saying it."""
         # A translator of our own per call: the UI's translator (same catalogue) keeps its language.
-        language: Language = "en" if lang == "en" else "vi"
+        language: Language = language_of(lang)
         written = Translator(language=language, catalogue=self._translator.catalogue).text(message_key, **params)
         return self._normaliser.normalise(written, lang)
 
@@ -112,9 +116,46 @@ class VoiceGuide:
         """Say one message (cutting off anything still being said); returns the text as spoken."""
         return self.speak_all([(message_key, params)], lang)
 
-    def speak_all(self, messages: list[tuple[str, dict[str, Any]]], lang: str | None = None) -> str:
-        """Say several messages as one utterance, e.g. "sent, your code is …" then "printing your receipt"."""
+    def speak_all(self, messages: list[tuple[str, dict[str, Any]]], lang: str | None = None, *,
+                  interrupt: bool = True) -> str:
+        """Say several messages as one utterance, e.g. "sent, your code is …" then "printing your receipt".
+
+        `interrupt=False` waits for what is being said: the utterance is queued and said by `pump()` once the
+        speaker is quiet (the inactivity warning after the instructions, a screen reached by itself). A message
+        with an empty parameter is said as its no-slot variant `<key>_none` (never "your code is ."), or left
+        out when it has none."""
         lang = lang or self._lang
+        messages = [m for m in (self._filled(key, params) for key, params in messages) if m is not None]
+        if not messages:
+            return ""
+        if interrupt:
+            self._waiting.clear()
+        elif self._waiting or self._busy():
+            self._waiting.append((messages, lang))
+            return " ".join(self.text(key, lang, **params) for key, params in messages)
+        return self._say(messages, lang)
+
+    def pump(self) -> bool:
+        """Say the next queued utterance when the speaker has finished; True when one was started."""
+        if not self._waiting or self._busy():
+            return False
+        messages, lang = self._waiting.pop(0)
+        self._say(messages, lang)
+        return True
+
+    def _busy(self) -> bool:
+        try:
+            return bool(self._speaker.is_speaking())
+        except Exception:  # a speaker that cannot tell is treated as quiet: better said than never
+            return False
+
+    def _filled(self, key: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        if not any(str(v).strip() == "" for v in params.values()):
+            return key, params
+        fallback = f"{key}_none"
+        return (fallback, {}) if fallback in self._translator.catalogue else None
+
+    def _say(self, messages: list[tuple[str, dict[str, Any]]], lang: str) -> str:
         text = " ".join(self.text(key, lang, **params) for key, params in messages)
         # A recording can stand in only for one fixed message: with parameters or several parts, synthesise.
         key = messages[0][0] if len(messages) == 1 and not messages[0][1] else None
@@ -144,6 +185,8 @@ class VoiceGuide:
                 return
             if isinstance(event, LanguageChanged):
                 self._lang = event.language
+            elif not self.follow_screens:
+                return
             elif isinstance(event, StateChanged):
                 prompt = SCREEN_PROMPTS.get(event.new)
                 if prompt:

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kiosk.fleet.metrics import KioskMetrics
-from kiosk.updates.store import KINDS, store_for
+from kiosk.updates.applied import store_for
+from kiosk.updates.store import KINDS
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig

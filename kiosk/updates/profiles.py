@@ -9,25 +9,13 @@ kiosk into another nor point the fleet at a different repository.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.config import PROFILE_LOCAL_ONLY, KioskConfig, load_config, parse_profile
 
-LOCAL_ONLY = ("kiosk", "updates")
-
-
-def parse_profile(data: bytes, name: str) -> dict[str, Any]:
-    """The profile's TOML table; a ConfigError naming `name` when it is not UTF-8 TOML or sets a local-only table."""
-    try:
-        raw = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
-        raise ConfigError(f"profile {name} is not valid UTF-8 TOML: {exc}", file=name) from exc
-    for table in LOCAL_ONLY:
-        if table in raw:
-            raise ConfigError(f"profile {name} may not set [{table}] (kept on each kiosk)", setting=table, file=name)
-    return raw
+LOCAL_ONLY = PROFILE_LOCAL_ONLY
+__all__ = ["LOCAL_ONLY", "check_profile", "parse_profile"]
 
 
 def check_profile(raw: dict[str, Any], local_config: Path | None) -> KioskConfig:

@@ -25,10 +25,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:
-    from kiosk.config import KioskConfig
+from typing import Any, Literal, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -193,45 +190,24 @@ def _sync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def store_for(config: KioskConfig) -> ReleaseStore:
-    return ReleaseStore(config.kiosk.data_dir / "updates")
-
-
 def profile_target(name: str) -> str:
     return f"config/{name}.toml"
 
 
-def with_applied_profile(config: KioskConfig, load: Callable[[dict[str, Any]], KioskConfig]) -> KioskConfig:
-    """`config` with the applied profile laid over it; a profile that fails to load is rolled back (then none)."""
-    from kiosk.config import ConfigError
-    from kiosk.updates.profiles import parse_profile
+C = TypeVar("C")
 
-    store = store_for(config)
-    target = profile_target(config.updates.config_profile)
+
+def with_applied_profile(config: C, store: ReleaseStore, target: str, load: Callable[[bytes, str], C],
+                         refused: tuple[type[Exception], ...]) -> C:
+    """`config` with the applied profile `target` laid over it by `load`; a profile that fails to load with one of
+    `refused` is rolled back (then the previous one is tried, then none)."""
+    caught: tuple[type[Exception], ...] = (*refused, OSError)
     while (release := store.current("config")) is not None and release.target == target:
         try:
-            return load(parse_profile(release.path.read_bytes(), target))
-        except (ConfigError, OSError) as exc:
+            return load(release.path.read_bytes(), target)
+        except caught as exc:
             # The setting is named, never the value (a profile may hold addresses or names).
             log.error("configuration profile release %d refused at start-up (setting %s); rolling back",
                       release.release, getattr(exc, "setting", "") or "-")
             store.roll_back("config")
     return config
-
-
-def applied_catalogue(config: KioskConfig) -> Path | None:
-    """The folder of the catalogue release in service, checked to load; a bad one is rolled back first."""
-    if not config.updates.enabled:
-        return None
-    from kiosk.catalogue.loader import CatalogueInvalidError, load_catalogue
-
-    store = store_for(config)
-    while (release := store.current("catalogue")) is not None:
-        try:
-            load_catalogue(release.path)
-            return release.path
-        except CatalogueInvalidError as exc:
-            log.error("catalogue release %d refused at start-up (%d problem(s)); rolling back",
-                      release.release, len(exc.problems))
-            store.roll_back("catalogue")
-    return None

@@ -20,7 +20,7 @@ FLAG_NAME = "visit-in-progress"
 
 def session_busy(session: Any) -> Callable[[], bool]:
     """The predicate for a `kiosk.session.Session`: anything but idle is a visit (or staff at work)."""
-    from kiosk.session_events import SessionState
+    from kiosk.session.events import SessionState
 
     return lambda: session.state is not SessionState.IDLE
 

@@ -8,7 +8,7 @@ from datetime import date
 from devices.card.identity import AccessProtocol, Identity, PassiveAuthStatus, SecurityReport
 from kiosk.config import SessionConfig
 from kiosk.session import ManualClock, Session
-from kiosk.session_events import SessionEvent
+from kiosk.session.events import SessionEvent
 
 CONFIG = SessionConfig(inactivity_warning_s=90.0, reading_screen_warning_s=180.0, wipe_after_warning_s=30.0,
                        max_extensions=10)

@@ -25,7 +25,7 @@ def test_default_config_builds_the_demo_kiosk_on_simulated_devices(tmp_path: Pat
         assert type(kiosk.printer).__name__ == "PdfFolderPrinter"
         assert type(kiosk.speaker).__name__ == "SilentSpeaker"
         assert type(kiosk.face_verifier).__name__ == "SimulatedFaceVerifier"
-        assert kiosk.extras["card_image"] is not None  # the virtual card the demo places on the reader
+        assert kiosk.card_image is not None  # the virtual card the demo places on the reader
         url = kiosk.portal_simulator.url
         assert kiosk.config.portal.base_url == url  # the portal client talks to the simulator it started
         assert requests.get(f"{url}/v1/health", timeout=5).status_code < 500
@@ -40,7 +40,7 @@ def test_the_virtual_card_reads_with_the_typed_key(tmp_path: Path) -> None:
 
     kiosk = build_kiosk(config_in(tmp_path), DemoSetup(enabled=True, fast=True))
     try:
-        kiosk.card_reader.insert(kiosk.extras["card_image"])
+        kiosk.card_reader.insert(kiosk.card_image)
         key = kiosk.access_key_from_typed("001190012345", date(1990, 3, 14), date(2030, 3, 14))
         identity = kiosk.read_card(key)
         assert identity.id_last4 == "2345"
@@ -204,7 +204,7 @@ def test_the_virtual_card_is_judged_on_the_demo_clock_day(tmp_path: Path) -> Non
     demo = DemoSetup(enabled=True, fast=True, now=datetime(2026, 3, 2, 9, 0))
     kiosk = build_kiosk(config, demo)
     try:
-        kiosk.card_reader.insert(kiosk.extras["card_image"])
+        kiosk.card_reader.insert(kiosk.card_image)
         key = kiosk.access_key_from_typed("001190012345", date(1990, 3, 14), date(2030, 3, 14))
         assert kiosk.read_card(key).id_last4 == "2345"  # its signer is already valid on the demo's day
     finally:
@@ -212,7 +212,7 @@ def test_the_virtual_card_is_judged_on_the_demo_clock_day(tmp_path: Path) -> Non
     # On a demo day after the test signer's ten years, the same kind of card no longer counts as genuine.
     late = build_kiosk(config, DemoSetup(enabled=True, fast=True, now=datetime(2045, 1, 2, 9, 0)))
     try:
-        late.card_reader.insert(late.extras["card_image"])
+        late.card_reader.insert(late.card_image)
         key = late.access_key_from_typed("001190012345", date(1990, 3, 14), date(2030, 3, 14))
         with pytest.raises(Exception) as caught:
             late.read_card(key)
@@ -225,7 +225,8 @@ def test_in_a_demo_the_queue_stamps_the_receipts_day_so_todays_statistics_agree(
     import time
     from datetime import datetime
 
-    from kiosk.stats import VN, compute_statistics
+    from kiosk.staff.statistics import compute_statistics
+    from kiosk.vietnam import VIETNAM_TIME
     from offline_cache.records import ReceiptFacts
 
     config = config_in(tmp_path)
@@ -236,7 +237,7 @@ def test_in_a_demo_the_queue_stamps_the_receipts_day_so_todays_statistics_agree(
         receipt_day = kiosk.now().date()
         facts = ReceiptFacts("id_confirmation", "********1234", "1234", received_at=kiosk.wall_clock())
         record = kiosk.submissions.queue.enqueue("id_confirmation", {"purpose": "bank"}, facts)
-        stamped = datetime.fromtimestamp(record.created_at, VN)
+        stamped = datetime.fromtimestamp(record.created_at, VIETNAM_TIME)
         assert stamped.date() == receipt_day and abs(stamped.replace(tzinfo=None) - late).total_seconds() < 60
         assert compute_statistics(kiosk.submissions.queue, receipt_day, receipt_day).total == 1
         assert abs(kiosk.wall_clock() - time.time()) > 86400  # the demo day, not the machine's

@@ -69,7 +69,7 @@ def test_a_cli_reprint_cancels_the_counter_slip_waiting_for_that_receipt(tmp_pat
     from datetime import datetime
 
     from devices.printer.simulated import PdfFolderPrinter
-    from kiosk.printer_recovery import PrinterRecovery
+    from kiosk.receipts.recovery import PrinterRecovery
 
     config_path = write_config(tmp_path)
     config = load_config(config_path)

@@ -20,13 +20,15 @@ import pytest
 from kiosk.bootstrap import DemoSetup, Kiosk, build_kiosk
 from kiosk.catalogue.holidays import load_holidays
 from kiosk.config import KioskConfig, load_config
-from kiosk.forms.session import FormSession, FormSettings
+from kiosk.forms.engine import FormSession, FormSettings
 from kiosk.forms.views import spoken_date
 from kiosk.portal.client import PortalClient
 from kiosk.portal.simulator import RunningSimulator, start_simulator
-from kiosk.portal.simulator.store import VN, SimulatorStore, processing_times
-from kiosk.receipts import due_note, receipt_from_facts, render_for_config
+from kiosk.portal.simulator.store import SimulatorStore, processing_times
+from kiosk.receipts.desk import due_note, receipt_from_facts
+from kiosk.receipts.documents import render_for_config
 from kiosk.submissions import SubmissionService, SubmitOutcome
+from kiosk.vietnam import VIETNAM_TIME
 from offline_cache import Attachment, FileKeyProvider, ReceiptFacts, SqliteSubmissionQueue
 from tests.kiosk.forms.samples import ANSWERS, IDENTITY, fill, shipped, translator
 
@@ -48,7 +50,7 @@ def text_of(pdf: bytes, tmp_path: Path) -> str:
 
 class Clock:
     def __init__(self, moment: dt.datetime) -> None:
-        self.now = moment.replace(tzinfo=VN).timestamp()
+        self.now = moment.replace(tzinfo=VIETNAM_TIME).timestamp()
 
     def __call__(self) -> float:
         return self.now
@@ -78,7 +80,7 @@ def test_the_simulator_skips_the_swapped_day_off_and_counts_the_make_up_saturday
     clock = Clock(dt.datetime(2026, 8, 21, 10, 0))  # Friday before the working Saturday 22/08
     store = SimulatorStore(":memory:", clock, calendar=CALENDAR, processing=processing_times(shipped()))
     assert due_of(store, "a", "1.004211") == dt.date(2026, 8, 22)     # temporary absence: 1 day
-    clock.now = dt.datetime(2026, 8, 28, 10, 0, tzinfo=VN).timestamp()
+    clock.now = dt.datetime(2026, 8, 28, 10, 0, tzinfo=VIETNAM_TIME).timestamp()
     assert due_of(store, "b", "1.004194") == dt.date(2026, 9, 7)      # 3 days over 31/08, 1/9 and 2/9
     store.close()
 
@@ -94,7 +96,7 @@ def sim(tmp_path: Path) -> Iterator[RunningSimulator]:
 
 def set_clock(sim: RunningSimulator, moment: dt.datetime) -> None:
     """A fresh simulator's clock is the wall clock: move it to the form's moment (Vietnam time)."""
-    sim.advance_clock(moment.replace(tzinfo=VN).timestamp() - time.time())
+    sim.advance_clock(moment.replace(tzinfo=VIETNAM_TIME).timestamp() - time.time())
 
 
 @pytest.fixture
@@ -155,7 +157,7 @@ def test_the_receipt_shows_the_date_the_review_showed(code: str, moment: dt.date
 
 def facts(received: dt.datetime) -> ReceiptFacts:
     return ReceiptFacts(service_code="temporary_residence", masked_id="********1234", id_last4="1234",
-                        received_at=received.replace(tzinfo=VN).timestamp(), service_name="Đăng ký tạm trú")
+                        received_at=received.replace(tzinfo=VIETNAM_TIME).timestamp(), service_name="Đăng ký tạm trú")
 
 
 def test_a_portal_date_other_than_the_estimate_is_said_and_printed_with_its_own_time(

@@ -15,7 +15,7 @@ from devices.printer import PdfFolderPrinter, PrintJob
 from kiosk.audit import AuditLog
 from kiosk.config import load_config
 from kiosk.hospital.queue_numbers import SqliteQueueNumbers
-from kiosk.printer_recovery import PrinterRecovery
+from kiosk.receipts.recovery import PrinterRecovery
 from kiosk.staff import StaffAuthenticator, WrongPinError, hash_pin
 from offline_cache import FileKeyProvider, ReceiptFacts, SqliteSubmissionQueue
 

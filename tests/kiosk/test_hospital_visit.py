@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.bootstrap import DemoSetup, Kiosk, build_kiosk
 from kiosk.config import load_config
-from kiosk.hospital_visit import CardNeededError, HospitalVisit
+from kiosk.hospital.visit import CardNeededError, HospitalVisit
 from kiosk.operations import ServiceNotOfferedError
 
 MONDAY = datetime(2026, 3, 2, 9, 0)

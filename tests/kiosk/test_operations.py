@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,17 +14,25 @@ from kiosk.bootstrap import DemoSetup, Kiosk, build_kiosk
 from kiosk.catalogue.holidays import load_holidays
 from kiosk.config import KioskConfig, load_config
 from kiosk.i18n import Translator
-from kiosk.operations import Operations
+from kiosk.operations import message_for
 from kiosk.staff import StaffLockedOutError, WrongPinError
 
 MONDAY = datetime(2026, 3, 2, 9, 0)
 MakeKiosk = Callable[[Path | None], Kiosk]
 
 
-def operations() -> Operations:
-    ops = Operations()
-    ops.translator = Translator(language="vi")
-    return ops
+@dataclass
+class Texts:
+    """The error-to-sentence operation over the kiosk's message catalogue alone (no devices needed)."""
+
+    translator: Translator = field(default_factory=lambda: Translator(language="vi"))
+
+    def message_for(self, error: BaseException, language: str) -> str:
+        return message_for(self.translator, error, language)
+
+
+def operations() -> Texts:
+    return Texts()
 
 
 def test_a_wrong_pin_message_says_how_many_tries_are_left() -> None:
@@ -102,7 +111,7 @@ def test_a_new_form_shares_the_kiosk_messages(make_kiosk: MakeKiosk) -> None:
 
 
 def test_the_pin_pad_opens_the_mode_of_the_pin_and_says_which(tmp_path: Path) -> None:
-    from kiosk.session_events import SessionState
+    from kiosk.session.events import SessionState
     from kiosk.staff import hash_pin
 
     config = kiosk_config(tmp_path, None)

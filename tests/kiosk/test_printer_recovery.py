@@ -18,8 +18,8 @@ from devices.printer import PdfFolderPrinter, PrinterNotReadyError, PrinterStatu
 from kiosk.catalogue.loader import load_catalogue
 from kiosk.config import KioskConfig, load_config
 from kiosk.i18n import Translator
-from kiosk.printer_recovery import STATE_FILE, PendingSlip, PrinterRecovery, recovery_for
-from kiosk.receipts import print_for_outcome
+from kiosk.receipts.desk import print_for_outcome
+from kiosk.receipts.recovery import STATE_FILE, PendingSlip, PrinterRecovery, recovery_for
 from kiosk.submissions import SubmitOutcome
 from offline_cache import ReceiptFacts
 from printing.qr_payload import decode
@@ -143,7 +143,10 @@ class Kiosk:
     config: KioskConfig
     printer: PdfFolderPrinter
     catalogue: Any = field(default_factory=load_catalogue)
-    extras: dict[str, Any] = field(default_factory=dict)
+    printer_recovery: PrinterRecovery | None = None
+
+    def __post_init__(self) -> None:  # as the composition root builds it
+        self.printer_recovery = PrinterRecovery(self.printer, self.config, now=self.now, catalogue=self.catalogue)
 
     def now(self) -> datetime:
         return NOW

@@ -16,8 +16,9 @@ from PIL import Image
 from devices.printer import PdfFolderPrinter, PrinterNotReadyError, PrinterStatus
 from kiosk.catalogue.loader import load_catalogue
 from kiosk.config import KioskConfig, load_config
+from kiosk.hospital import visit as hospital_visit
 from kiosk.i18n import Translator
-from kiosk.receipts import print_for_outcome, print_help_slip, reprint
+from kiosk.receipts.desk import print_for_outcome, print_help_slip, reprint
 from kiosk.submissions import SubmitOutcome
 from offline_cache import ReceiptFacts, SqliteSubmissionQueue, StaticKeyProvider, SubmissionNotFoundError
 from printing.qr_payload import decode
@@ -197,8 +198,11 @@ def test_help_slip_names_the_service_of_the_current_visit(config: KioskConfig, t
 
 
 @dataclass
-class HospitalVisit:
-    """Stands in for kiosk.hospital_visit: a form that prints its own exam ticket."""
+class HospitalVisit(hospital_visit.HospitalVisit):
+    """Stands in for a hospital check-in (no hospital behind it): a visit that prints its own exam ticket."""
+
+    def __init__(self) -> None:  # no check-in service, form or catalogue: only the ticket is printed
+        pass
 
     def ticket_document(self, config: KioskConfig, language: str) -> Any:
         from printing import Issuer, QueueTicketData, render_queue_ticket

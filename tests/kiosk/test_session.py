@@ -4,7 +4,7 @@ import pytest
 
 from kiosk.config import SessionConfig
 from kiosk.session import Helper, SessionTransitionError
-from kiosk.session_events import (
+from kiosk.session.events import (
     AssistanceEnded,
     CardRemoved,
     InactivityWarned,

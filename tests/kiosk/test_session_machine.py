@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from kiosk.session import Helper, SessionTransitionError
-from kiosk.session_events import SessionState, SessionWiped
+from kiosk.session.events import SessionState, SessionWiped
 from tests.kiosk.session_fixtures import FormState, make_identity, new_session
 
 S = SessionState

@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.config import StaffConfig
-from kiosk.session_timer import ManualClock
+from kiosk.session.timer import ManualClock
 from kiosk.staff import (
     PinFormatError,
     StaffAuthenticator,

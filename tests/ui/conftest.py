@@ -19,7 +19,7 @@ import pytest
 
 from kiosk.bootstrap import DemoSetup, build_kiosk
 from kiosk.config import KioskConfig, load_config
-from kiosk.session_timer import ManualClock
+from kiosk.session.timer import ManualClock
 from kiosk.staff import hash_pin
 
 FIXED_NOW = datetime(2026, 3, 2, 9, 0)
@@ -49,7 +49,7 @@ def virtual_card() -> tuple[Any, Any]:
     from devices.card.emulator.issuer import TestIssuer
     from devices.card.emulator.personalise import personalise
     from devices.card.emulator.profile import load_profile, shipped_profiles_folder
-    from devices.card.trust_store import TrustStore
+    from devices.card.trust.trust_store import TrustStore
 
     # The kiosk judges the card on its fixed demo day, so the signer must already be valid then.
     issuer = TestIssuer.generate(dsc_not_before=FIXED_NOW.replace(tzinfo=UTC) - timedelta(days=1))

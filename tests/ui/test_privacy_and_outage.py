@@ -6,34 +6,19 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
-
-from kiosk.session_events import SessionState
-from ui.demo import fill_form, start_service
+from kiosk.session.events import SessionState
+from tests.ui.helpers import PHONE, confirm_withdrawal, label, look_up, play, screen_texts
 
 PERSONAL = ("Nguyễn Thị Thanh Hương", "001190012345", "012345678", "14/03/1990", "0912", "Hương", "2345")
 
 
-def screen_texts(window: QWidget) -> list[str]:
-    texts: list[str] = []
-    for widget in window.findChildren(QWidget):
-        if isinstance(widget, QLabel):
-            texts.append(widget.text())
-        if isinstance(widget, QAbstractButton):
-            texts.append(widget.text())
-        texts.append(widget.accessibleName())
-    return texts
-
-
-def test_card_removal_mid_form_wipes_personal_data_from_every_widget(make_kiosk: Any) -> None:
+def test_card_removal_mid_question_wipes_personal_data_from_every_widget(make_kiosk: Any) -> None:
     driver = make_kiosk()
-    start_service(driver, "id_confirmation")
-    driver.tap("form_next")  # the chip's details, as they are
-    driver.tap("choice_bank")  # the phone number's keypad opens next by itself
-    assert driver.window.current.editing == "applicant.phone"
-    driver.type("0912", submit=False)  # half typed when the card leaves
+    play(driver, "id_confirmation", {"purpose": "bank"}, stop_at="question:applicant.phone")
+    driver.type("0912")  # half typed when the card leaves
     before = "\n".join(screen_texts(driver.window))
     assert "0912" in before and "2345" not in before  # the keyboard shows what was typed
+    assert driver.view.input is not None and driver.view.input.text == "0912"  # the visit has every key
     started = time.monotonic()
     driver.remove_card()
     driver.wait_page("welcome", timeout_s=1.0)
@@ -42,12 +27,13 @@ def test_card_removal_mid_form_wipes_personal_data_from_every_widget(make_kiosk:
     for secret in PERSONAL:
         assert secret not in after, secret
     assert not driver.kiosk.session.holds_citizen_data()
-    assert driver.kiosk.session.form is None
+    assert driver.visit.form is None and driver.visit.identity is None
+    assert label(driver, "notice") == driver.kiosk.translate("journey.notice_card_removed", "vi")
 
 
-def test_card_removal_on_the_first_step_also_clears_the_prefilled_name(make_kiosk: Any) -> None:
+def test_card_removal_on_the_review_clears_the_name_read_from_the_chip(make_kiosk: Any) -> None:
     driver = make_kiosk()
-    start_service(driver, "id_confirmation")
+    play(driver, "id_confirmation", {"purpose": "bank", **PHONE}, stop_at="review")
     assert "Nguyễn Thị Thanh Hương" in "\n".join(screen_texts(driver.window))
     driver.remove_card()
     driver.wait_page("welcome", timeout_s=1.0)
@@ -57,14 +43,10 @@ def test_card_removal_on_the_first_step_also_clears_the_prefilled_name(make_kios
 def test_portal_outage_queues_the_file_says_so_and_sends_it_when_the_portal_is_back(make_kiosk: Any) -> None:
     # A short first-try retry delay: the queued file goes out soon after the portal is back.
     driver = make_kiosk(faults="outage:on", portal={"first_try_retry_s": 0.2})
-    start_service(driver, "id_confirmation")
-    fill_form(driver, {"purpose": "bank", "applicant.phone": "0912345678"}, screenshot_steps=False)
-    driver.wait_state(SessionState.REVIEW)
-    driver.tap("review_send")
-    driver.wait(lambda: driver.has("receipt_continue"), 30, "receipt printed")
+    play(driver, "id_confirmation", {"purpose": "bank", **PHONE}, stop_at="done")
     assert driver.kiosk.session.route == "queued"
-    assert driver.window.findChild(QLabel, "queued_heading") is not None
-    assert not [w for w in driver.window.findChildren(QLabel, "file_code") if w.isVisible()]  # no fake code
+    assert driver.kiosk.translate("journey.queued_say", "vi") in label(driver, "said")
+    assert driver.kiosk.translate("journey.sent_say", "vi") not in label(driver, "said")
     assert driver.kiosk.portal_simulator.applications() == []
     driver.kiosk.portal_simulator.set_faults("")
     driver.wait(lambda: len(driver.kiosk.portal_simulator.applications()) == 1, 30, "the queued file sent")
@@ -72,32 +54,20 @@ def test_portal_outage_queues_the_file_says_so_and_sends_it_when_the_portal_is_b
 
 
 def test_status_lookup_by_typed_code_shows_the_status_and_withdraws(make_kiosk: Any) -> None:
-    from ui.demo import citizen_journey
-
     driver = make_kiosk()
-    citizen_journey(driver, "id_confirmation", {"purpose": "bank", "applicant.phone": "0912345678"})
+    play(driver, "id_confirmation", {"purpose": "bank", **PHONE})
     code = driver.kiosk.portal_simulator.applications()[0]["dossier_code"]
-    driver.tap("status_lookup")
-    driver.wait_page("status")
-    driver.tap("status_type")
-    driver.type(code)
-    driver.type("2345", "id_pad")
-    driver.wait(lambda: driver.window.findChild(QLabel, "status_message") is not None, 10, "status shown")
-    assert code in driver.window.findChild(QLabel, "status_code").text()
-    driver.tap("status_withdraw")
-    driver.wait(lambda: driver.window.findChild(QLabel, "withdraw_message") is not None, 10, "withdrawn")
-    driver.tap("finish")
+    look_up(driver, code)
+    assert code in label(driver, "line_value_0")
+    driver.choose("withdraw")
+    confirm_withdrawal(driver)
+    driver.choose("finish")
     driver.wait_page("welcome")
+    assert driver.kiosk.session.state is SessionState.IDLE
 
 
 def test_status_lookup_with_wrong_digits_says_not_found(make_kiosk: Any) -> None:
     driver = make_kiosk()
-    driver.tap("status_lookup")
-    driver.wait_page("status")
-    driver.tap("status_type")
-    driver.type("000.00.01.H26-260302-9999")
-    driver.type("1111", "id_pad")
-    driver.wait(lambda: driver.window.findChild(QLabel, "status_message") is not None, 10, "status shown")
-    message = driver.window.findChild(QLabel, "status_message").text()
-    assert message == driver.kiosk.translate("queue.file_not_found", "vi")
-    assert driver.window.findChild(QAbstractButton, "status_withdraw") is None
+    look_up(driver, "000.00.01.H26-260302-9999", "1111")
+    assert label(driver, "said") == driver.kiosk.translate("queue.file_not_found", "vi")
+    assert not driver.has("choice_withdraw")

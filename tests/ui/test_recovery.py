@@ -1,83 +1,85 @@
-"""Every failure has a way out: a wrong key, a forged card, a jammed printer, a card pulled during the read."""
+"""Every failure has a way out: a wrong key, a forged card, a jammed printer, going back."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QLabel
+import numpy as np
 
 from devices.printer.printer import PrinterStatus
-from kiosk.session_events import SessionState
-from ui.demo import DEMO_EXPIRY, DEMO_ID_NUMBER, fill_form, start_service
+from kiosk.session.events import SessionState
+from tests.ui.helpers import PHONE, label, play, printed, set_card
+
+BLANK = np.full((480, 640, 3), 255, dtype=np.uint8)   # the camera sees no QR code: the key is typed
 
 
-def reach_key_choice(driver: Any) -> None:
-    driver.tap("start")
-    driver.tap("lang_vi")
-    driver.insert_card()
-    driver.wait(lambda: driver.has("key_typed"), what="key choice")
-
-
-def type_key(driver: Any, birth: date) -> None:
-    driver.tap("key_typed")
-    driver.type(DEMO_ID_NUMBER, "id_pad")
-    driver.set_date("dob_picker", birth)
-    driver.set_date("expiry_picker", DEMO_EXPIRY)
+def type_key(driver: Any, birth: str, id_number: str = "001190012345", expiry: str = "14032030") -> None:
+    """The typed fallback: the 12 digits, then both dates as ddmmyyyy on the number pad."""
+    for screen, text in (("card_key_id", id_number), ("card_key_birth", birth), ("card_key_expiry", expiry)):
+        driver.wait_page(screen)
+        assert driver.keyboard().mode == "numeric"
+        driver.type(text)
+        driver.choose("next")
 
 
 def test_a_wrong_birth_date_explains_itself_and_the_right_one_then_opens_the_card(make_kiosk: Any) -> None:
     driver = make_kiosk()
-    reach_key_choice(driver)
-    type_key(driver, date(1990, 3, 15))
-    driver.wait(lambda: driver.has("try_again"), 20, "the card error page")
-    shown = driver.window.findChild(QLabel, "card_error").text()
-    assert shown == driver.kiosk.translate("card.access_denied", "vi")
-    assert driver.has("key_other_way") and driver.has("error_call_staff")
-    assert driver.kiosk.session.identity is None
-    driver.tap("key_other_way")
-    type_key(driver, date(1990, 3, 14))
-    driver.wait_state(SessionState.VERIFY_FACE, 30)
+    with driver.held_to_camera(BLANK):
+        driver.insert_card()
+        type_key(driver, "15031990")
+        driver.wait_page("card_error")
+        assert label(driver, "error") == driver.kiosk.translate("card.access_denied", "vi")
+        assert driver.has("choice_try_again") and driver.has("choice_card_typed")
+        assert driver.window.footer.call_staff.isVisible()
+        assert driver.visit.identity is None
+        driver.choose("card_typed")
+        type_key(driver, "14031990")
+    driver.wait_page("face")
+    assert driver.visit.identity is not None
+
+
+def test_a_date_is_checked_as_it_is_typed(make_kiosk: Any) -> None:
+    driver = make_kiosk()
+    with driver.held_to_camera(BLANK):
+        driver.insert_card()
+        driver.type("001190012345")
+        driver.choose("next")
+        driver.type("32")
+    assert label(driver, "error") == driver.kiosk.translate("forms.date_invalid", "vi")
 
 
 def test_a_forged_card_is_refused_with_a_way_to_staff(make_kiosk: Any) -> None:
     from devices.card.emulator.personalise import tamper
 
     driver = make_kiosk()
-    driver.kiosk.extras["card_image"] = tamper(driver.kiosk.extras["card_image"], 1)
-    reach_key_choice(driver)
-    type_key(driver, date(1990, 3, 14))
-    driver.wait(lambda: driver.has("try_again"), 20, "the card error page")
-    shown = driver.window.findChild(QLabel, "card_error").text()
-    assert shown != driver.kiosk.translate("common.unexpected_error", "vi")
-    assert driver.has("error_call_staff")
-    assert driver.kiosk.session.identity is None
+    set_card(driver, tamper(driver.kiosk.card_image, 1))
+    driver.insert_card()
+    driver.wait_page("card_error")
+    assert label(driver, "error") != driver.kiosk.translate("common.unexpected_error", "vi")
+    assert driver.window.footer.call_staff.isVisible()
+    assert driver.visit.identity is None
     assert driver.kiosk.session.state is SessionState.IDENTIFY
 
 
 def test_a_printer_out_of_paper_offers_retry_and_staff_and_the_retry_prints(make_kiosk: Any) -> None:
     driver = make_kiosk()
     driver.kiosk.printer.simulate(PrinterStatus.OUT_OF_PAPER)
-    start_service(driver, "id_confirmation")
-    fill_form(driver, {"purpose": "bank", "applicant.phone": "0912345678"}, screenshot_steps=False)
-    driver.tap("review_send")
-    driver.wait(lambda: driver.has("print_retry"), 20, "print failure")
-    status = driver.window.findChild(QLabel, "print_status").text()
-    assert status == driver.kiosk.translate("printer.out_of_paper", "vi")
-    assert driver.has("print_ask_staff")
+    play(driver, "id_confirmation", {"purpose": "bank", **PHONE}, stop_at="receipt")
+    assert label(driver, "error") == driver.kiosk.translate("printer.out_of_paper", "vi")
+    assert driver.has("choice_print_again") and driver.window.footer.call_staff.isVisible()
     assert driver.kiosk.session.route == "sent"  # the file is sent whatever the printer does
     driver.kiosk.printer.simulate(PrinterStatus.READY)
-    driver.tap("print_retry")
-    driver.wait(lambda: driver.ctx.scratch.get("printed") is not None, 20, "printed on retry")
-    assert driver.ctx.scratch["printed"].exists()
+    driver.choose("print_again")
+    driver.wait_page("done")
+    assert len(printed(driver)) == 1
 
 
-def test_going_back_from_the_first_form_step_returns_to_the_service_list(make_kiosk: Any) -> None:
+def test_going_back_from_the_first_question_returns_to_the_service_list(make_kiosk: Any) -> None:
     driver = make_kiosk()
-    start_service(driver, "id_confirmation")
-    driver.tap("form_next")
+    play(driver, "id_confirmation", {"purpose": "bank"}, stop_at="question:applicant.phone")
     driver.tap(driver.window.footer.back)
-    assert driver.kiosk.session.state is SessionState.STEPS
+    assert driver.view.screen == "question" and driver.view.field == "purpose"
     driver.tap(driver.window.footer.back)
+    assert driver.view.screen == "services"
     assert driver.kiosk.session.state is SessionState.CHOOSE_SERVICE
-    assert driver.kiosk.session.form is None
+    assert driver.visit.form is None

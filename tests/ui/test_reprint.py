@@ -3,68 +3,32 @@ printed again from the status look-up screen or technician mode."""
 
 from __future__ import annotations
 
-import io
-import subprocess
-from pathlib import Path
 from typing import Any
 
-import zxingcpp
-from PIL import Image
 from PySide6.QtWidgets import QLabel
 
 from devices.printer.printer import PrinterStatus
-from printing.qr_payload import ReceiptQrPayload, decode
-from ui.demo import citizen_journey, fill_form, start_service
+from tests.ui.helpers import PHONE, label, look_up, payload_of, play, printed, visible_text
 from ui.widgets.buttons import BigButton
 
-ANSWERS = {"purpose": "bank", "applicant.phone": "0912345678"}
-
-
-def payload_of(pdf: Path) -> ReceiptQrPayload:
-    png = subprocess.run(["pdftoppm", "-r", "203", "-gray", "-png", "-singlefile", str(pdf)],
-                         capture_output=True, check=True).stdout
-    codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
-    return decode(next(c.text for c in codes if c.format.name == "QRCode"))
-
-
-def printed(driver: Any) -> list[Path]:
-    folder = driver.kiosk.printer.output_dir
-    return sorted(folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
-
-
-def label(driver: Any, name: str) -> str:
-    found = driver.window.findChild(QLabel, name)
-    return found.text() if found is not None else ""
-
-
-def look_up(driver: Any, code: str, last4: str = "2345") -> None:
-    driver.tap("status_lookup")
-    driver.wait_page("status")
-    driver.tap("status_type")
-    driver.type(code)
-    driver.type(last4, "id_pad")
-    driver.wait(lambda: driver.window.findChild(QLabel, "status_message") is not None, 10, "status shown")
+ANSWERS = {"purpose": "bank", **PHONE}
 
 
 def test_out_of_paper_at_the_receipt_prints_a_help_slip_once_the_printer_is_back(make_kiosk: Any) -> None:
     driver = make_kiosk()
     driver.window.recovery_poll_ticks = 2  # ask the printer every half second instead of every ten
     driver.kiosk.printer.simulate(PrinterStatus.OUT_OF_PAPER)
-    start_service(driver, "id_confirmation")
-    fill_form(driver, ANSWERS, screenshot_steps=False)
-    driver.tap("review_send")
-    driver.wait(lambda: driver.has("print_ask_staff"), 20, "the print failure")
-    assert label(driver, "print_status") == driver.kiosk.translate("printer.out_of_paper", "vi")
-    code = driver.kiosk.session.file_code
-    driver.tap("receipt_continue")  # the citizen leaves without a receipt
-    driver.wait_page("done")
+    play(driver, "id_confirmation", ANSWERS, stop_at="receipt")
+    assert label(driver, "error") == driver.kiosk.translate("printer.out_of_paper", "vi")
+    code = driver.visit.outcome.file_code
+    driver.choose("finish")  # the citizen leaves without a receipt
     driver.remove_card()
     driver.wait_page("welcome")
     recovery = driver.ctx.printer_recovery
     assert [e.file_code for e in recovery.pending()] == [code]
     assert printed(driver) == []
     driver.kiosk.printer.simulate(PrinterStatus.READY)
-    driver.wait(lambda: len(printed(driver)) == 1, 10, "the help slip")
+    driver.tick_until(lambda: len(printed(driver)) == 1, "the help slip")
     driver.wait(lambda: recovery.pending() == [], 5, "the entry cleared")
     for _ in range(6):  # more polls: still one slip
         driver.window._on_tick()
@@ -76,12 +40,12 @@ def test_out_of_paper_at_the_receipt_prints_a_help_slip_once_the_printer_is_back
 
 def test_status_look_up_reprints_the_receipt_of_a_file_sent_from_this_kiosk(make_kiosk: Any) -> None:
     driver = make_kiosk()
-    first = citizen_journey(driver, "id_confirmation", ANSWERS)
-    assert first is not None
+    play(driver, "id_confirmation", ANSWERS)
+    (first,) = printed(driver)
     code = driver.kiosk.portal_simulator.applications()[0]["dossier_code"]
     look_up(driver, code)
-    driver.tap("status_reprint")
-    driver.wait(lambda: label(driver, "reprint_message") == driver.ctx.t("receipt_printed"), 20, "reprinted")
+    driver.choose("reprint")
+    assert driver.kiosk.translate("journey.reprinted", "vi") in visible_text(driver)
     newest = printed(driver)[-1]
     assert newest != first
     payload = payload_of(newest)
@@ -91,28 +55,27 @@ def test_status_look_up_reprints_the_receipt_of_a_file_sent_from_this_kiosk(make
 
 def test_a_failed_reprint_says_what_is_wrong_and_offers_staff(make_kiosk: Any) -> None:
     driver = make_kiosk()
-    citizen_journey(driver, "id_confirmation", ANSWERS)
+    play(driver, "id_confirmation", ANSWERS)
     code = driver.kiosk.portal_simulator.applications()[0]["dossier_code"]
     look_up(driver, code)
     driver.kiosk.printer.simulate(PrinterStatus.OFFLINE)
-    driver.tap("status_reprint")
-    driver.wait(lambda: driver.has("reprint_ask_staff"), 20, "the reprint failure")
-    assert label(driver, "reprint_message") == driver.kiosk.translate("printer.not_ready", "vi")
-    assert driver.has("status_reprint")  # a second try stays possible
+    driver.choose("reprint")
+    assert label(driver, "error") == driver.kiosk.translate("printer.not_ready", "vi")
+    assert driver.has("choice_reprint") and driver.window.footer.call_staff.isVisible()  # a second try stays
     assert [e.file_code for e in driver.ctx.printer_recovery.pending()] == [code]
 
 
 def test_no_reprint_for_a_file_this_kiosk_did_not_submit(make_kiosk: Any) -> None:
     driver = make_kiosk()
     look_up(driver, "000.00.01.H26-260302-9999", "1111")
-    assert not driver.has("status_reprint")
+    assert not driver.has("choice_reprint")
 
 
 def test_technician_reprint_list_shows_references_only_and_reprints(make_kiosk: Any, qtbot: Any) -> None:
     from ui.screens.reprint import ReprintPanel
 
     driver = make_kiosk()
-    citizen_journey(driver, "id_confirmation", ANSWERS)
+    play(driver, "id_confirmation", ANSWERS)
     code = driver.kiosk.portal_simulator.applications()[0]["dossier_code"]
     (record,) = driver.kiosk.submissions.queue.list_records()
     driver.ctx.printer_recovery.remember(record.submission_id, service_code="id_confirmation",
@@ -132,4 +95,3 @@ def test_technician_reprint_list_shows_references_only_and_reprints(make_kiosk: 
     assert len(printed(driver)) == before + 1
     assert payload_of(printed(driver)[-1]).file_code == code
     assert driver.ctx.printer_recovery.pending() == []  # the receipt is on paper: no slip needed any more
-

@@ -1,5 +1,6 @@
-"""Assisted mode (volunteer sign-in, banner, vouching for the face), technician mode (hidden gesture, PIN with
-lockout, device tests), the inactivity warning, the language switch and the last-resort error handler."""
+"""Assisted mode (volunteer sign-in from the visit's help screen, banner, vouching for the face), technician mode
+(hidden gesture, PIN with lockout, device tests), the inactivity warning, the language switch and the last-resort
+error handler."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from kiosk.session_events import SessionState
+from kiosk.session.events import SessionState
 from tests.ui.conftest import TECH_PIN, VOLUNTEER_PIN
-from ui.demo import open_card
+from tests.ui.helpers import PHONE, label, play, printed, visible_text
 
 
 def secret_gesture(driver: Any) -> None:
@@ -25,7 +26,7 @@ def test_hidden_gesture_and_pin_open_technician_mode_and_tests_run(make_kiosk: A
     driver = make_kiosk()
     secret_gesture(driver)
     driver.wait_page("technician_pin")
-    driver.type(TECH_PIN, "pin_pad")
+    driver.type(TECH_PIN, "pin_pad", submit=True)
     driver.wait_page("technician")
     assert driver.kiosk.session.state is SessionState.TECHNICIAN
     driver.tap("tech_test_portal")
@@ -34,9 +35,12 @@ def test_hidden_gesture_and_pin_open_technician_mode_and_tests_run(make_kiosk: A
     driver.tap("tech_test_printer")
     driver.wait(lambda: driver.window.findChild(QLabel, "tech_result_printer") is not None, 10, "printer result")
     driver.tap("tech_tab_config")
-    config_text = "\n".join(w.text() for w in driver.window.findChildren(QLabel) if w.isVisible())
+    config_text = visible_text(driver)
     assert "staff.technician_pin_hash = (set)" in config_text
     assert "pbkdf2" not in config_text  # the hash itself is never shown
+    driver.insert_card()  # a card placed in technician mode starts no visit
+    assert driver.window.current.name == "technician"
+    driver.remove_card()
     driver.tap("tech_leave")
     driver.wait_page("welcome")
 
@@ -46,34 +50,42 @@ def test_wrong_pins_lock_technician_mode(make_kiosk: Any) -> None:
     secret_gesture(driver)
     driver.wait_page("technician_pin")
     for _ in range(3):
-        driver.type("111111", "pin_pad")
+        driver.type("111111", "pin_pad", submit=True)
     message = driver.window.current.error.text()
     assert message == driver.kiosk.translate("staff.locked_out", "vi", minutes=2)
-    driver.type(TECH_PIN, "pin_pad")  # even the right PIN waits out the lockout
+    driver.type(TECH_PIN, "pin_pad", submit=True)  # even the right PIN waits out the lockout
     assert driver.kiosk.session.state is SessionState.IDLE
 
 
 def test_gesture_counts_only_on_the_welcome_screen(make_kiosk: Any) -> None:
     driver = make_kiosk()
-    driver.tap("start")
+    driver.choose("start")
     secret_gesture(driver)
-    assert driver.window.current.name == "language"
+    assert driver.window.current.name == "card_wait"
 
 
-def test_volunteer_signs_in_shows_banner_and_can_vouch_for_the_face(make_kiosk: Any) -> None:
-    from datetime import date
-
+def test_volunteer_signs_in_from_help_shows_banner_and_can_vouch_for_the_face(make_kiosk: Any) -> None:
     driver = make_kiosk(face="no_face")
+    driver.choose("start")
     driver.tap(driver.window.footer.call_staff)
-    driver.tap("volunteer_sign_in")
-    driver.type(VOLUNTEER_PIN, "pin_pad")
+    driver.wait_page("help")
+    driver.choose("volunteer_sign_in")
+    driver.wait_page("volunteer_pin")
+    assert driver.keyboard().mode == "numeric" and driver.keyboard().masked
+    driver.type("000000")
+    driver.choose("next")
+    assert label(driver, "error") == driver.kiosk.translate("staff.wrong_pin", "vi", attempts_left=2)
+    assert "000000" not in visible_text(driver)  # a PIN is never shown
+    driver.type(VOLUNTEER_PIN)
+    driver.choose("next")
     assert driver.window.banner.isVisible()
     assert "Trần Văn Giúp" in driver.window.banner.label.text()
-    driver.wait_page("language")  # signing in begins the visit
-    driver.tap("lang_vi")
-    open_card(driver, "001190012345", date(1990, 3, 14), date(2030, 3, 14))
-    driver.wait(lambda: driver.has("face_staff_confirms"), 30, "assisted face check")
-    driver.tap("face_staff_confirms")
+    driver.wait_page("card_wait")  # signing in begins the visit
+    driver.insert_card()
+    driver.tick_until(lambda: driver.view.screen != "face", "end of the face check")
+    assert driver.view.screen == "face_failed"
+    driver.choose("staff_vouch")
+    assert driver.view.screen == "services"
     assert driver.kiosk.session.state is SessionState.CHOOSE_SERVICE
     records = [r.event for r in driver.kiosk.audit.records()]
     assert "assistance_started" in records and "face_verified" in records
@@ -81,14 +93,14 @@ def test_volunteer_signs_in_shows_banner_and_can_vouch_for_the_face(make_kiosk: 
 
 def test_inactivity_warning_offers_more_time_then_wipes(make_kiosk: Any, manual_clock: Any) -> None:
     driver = make_kiosk(clock=manual_clock)
-    driver.tap("start")
+    driver.choose("start")
     manual_clock.advance(91)
     driver.window._on_tick()
     driver.settle()
-    assert driver.window.overlay.isVisible()
+    assert driver.window.overlay.isVisible() and driver.view.warning
     driver.tap(driver.window.overlay.extend)
     assert not driver.window.overlay.isVisible()
-    assert driver.kiosk.session.state is SessionState.LANGUAGE
+    assert driver.view.screen == "card_wait"
     manual_clock.advance(91)
     driver.window._on_tick()
     manual_clock.advance(31)
@@ -96,21 +108,23 @@ def test_inactivity_warning_offers_more_time_then_wipes(make_kiosk: Any, manual_
     driver.settle()
     assert driver.window.current.name == "welcome"
     assert driver.kiosk.session.state is SessionState.IDLE
+    assert label(driver, "notice") == driver.kiosk.translate("journey.notice_inactivity", "vi")
 
 
 def test_language_switch_changes_every_text_on_the_screen(make_kiosk: Any) -> None:
     driver = make_kiosk()
-    driver.tap("start")
-    title = driver.window.current.findChildren(QLabel)[0].text()
+    driver.choose("start")
+    title = label(driver, "title")
     driver.tap(driver.window.header.language)
     assert driver.kiosk.session.language == "en"
-    assert driver.window.current.findChildren(QLabel)[0].text() != title
+    assert driver.view.screen == "card_wait"  # the same step, in the other language
+    assert label(driver, "title") != title
     assert driver.window.footer.call_staff.text() == "Call staff"
 
 
 def test_an_unexpected_error_wipes_the_session_and_returns_home_without_a_traceback(make_kiosk: Any) -> None:
     driver = make_kiosk()
-    driver.tap("start")
+    driver.choose("start")
     try:
         raise RuntimeError("boom with Nguyễn Thị Thanh Hương inside")
     except RuntimeError:
@@ -124,22 +138,20 @@ def test_an_unexpected_error_wipes_the_session_and_returns_home_without_a_traceb
 
 
 def test_technician_queue_and_statistics_tabs_count_without_personal_data(make_kiosk: Any) -> None:
-    from ui.demo import citizen_journey
-
     driver = make_kiosk()
-    citizen_journey(driver, "id_confirmation", {"purpose": "bank", "applicant.phone": "0912345678"})
+    play(driver, "id_confirmation", {"purpose": "bank", **PHONE})
     secret_gesture(driver)
-    driver.type(TECH_PIN, "pin_pad")
+    driver.type(TECH_PIN, "pin_pad", submit=True)
     driver.wait_page("technician")
     driver.tap("tech_tab_queue")
-    queue_text = "\n".join(w.text() for w in driver.window.findChildren(QLabel) if w.isVisible())
+    queue_text = visible_text(driver)
     assert f"{driver.kiosk.translate('ui.queue_accepted', 'vi')}: 1" in queue_text
     driver.tap("tech_tab_stats")
-    stats_text = "\n".join(w.text() for w in driver.window.findChildren(QLabel) if w.isVisible())
+    stats_text = visible_text(driver)
     assert f"{driver.kiosk.translate('ui.stats_total', 'vi')}: 1" in stats_text
     assert f"{driver.kiosk.translate('queue.state_accepted', 'vi')}: 1" in stats_text
     driver.tap("tech_tab_logs")
-    log_text = "\n".join(w.text() for w in driver.window.findChildren(QLabel) if w.isVisible())
+    log_text = visible_text(driver)
     assert "submission_sent" in log_text
     for text in (queue_text, stats_text, log_text):
         assert "Nguyễn" not in text and "001190012345" not in text
@@ -147,16 +159,14 @@ def test_technician_queue_and_statistics_tabs_count_without_personal_data(make_k
 
 def test_call_staff_prints_a_help_slip_and_returns_to_the_same_step(make_kiosk: Any) -> None:
     driver = make_kiosk()
-    driver.tap("start")
+    driver.choose("start")
     driver.tap(driver.window.footer.call_staff)
-    driver.wait_page("call_staff")
-    driver.tap("help_slip")
-    driver.wait(lambda: driver.window.current.status.text() != "", 10, "slip printed")
-    assert driver.window.current.status.text() == driver.kiosk.translate("ui.help_slip_printed", "vi")
-    assert list(driver.kiosk.config.printer.output_dir.glob("*.pdf"))
-    assert "help_requested" in [r.event for r in driver.kiosk.audit.records()]
-    driver.tap("help_continue")
-    assert driver.window.current.name == "language"
+    driver.wait_page("help")
+    if driver.has("choice_print_help_slip"):  # the help desk prints the counter's slip itself where it can
+        driver.choose("print_help_slip")
+    driver.wait(lambda: printed(driver), 10, "the help slip")
+    driver.choose("close_help")
+    assert driver.window.current.name == "card_wait"
 
 
 # ---- the ward manager: statistics only, through the same hidden PIN pad ----------------------------------------
@@ -173,7 +183,7 @@ def manager_kiosk(make_kiosk: Any) -> Any:
 def sign_in_as_manager(driver: Any) -> None:
     secret_gesture(driver)
     driver.wait_page("technician_pin")
-    driver.type(MANAGER_PIN, "pin_pad")
+    driver.type(MANAGER_PIN, "pin_pad", submit=True)
     driver.wait_page("manager")
 
 
@@ -183,16 +193,11 @@ def figure(driver: Any, key: str) -> str:
     return str(label.text())
 
 
-def visible_text(driver: Any) -> str:
-    return "\n".join(w.text() for w in driver.window.findChildren(QLabel) if w.isVisible())
-
-
 def test_manager_pin_opens_statistics_with_the_counts_of_a_submitted_journey(make_kiosk: Any) -> None:
-    from ui.demo import citizen_journey
     from ui.screens.manager import vietnam_today
 
     driver = manager_kiosk(make_kiosk)
-    citizen_journey(driver, "id_confirmation", {"purpose": "bank", "applicant.phone": "0912345678"})
+    play(driver, "id_confirmation", {"purpose": "bank", **PHONE})
     sign_in_as_manager(driver)
     assert driver.kiosk.session.state is SessionState.MANAGER
     # The demo's fixed clock dates the receipt; the queue's stamps (and so "today" here) follow the same day.
@@ -248,7 +253,7 @@ def test_manager_cannot_reach_technician_tabs_settings_or_log(make_kiosk: Any) -
 def test_the_technician_pin_still_opens_technician_mode_when_a_manager_pin_is_set(make_kiosk: Any) -> None:
     driver = manager_kiosk(make_kiosk)
     secret_gesture(driver)
-    driver.type(TECH_PIN, "pin_pad")
+    driver.type(TECH_PIN, "pin_pad", submit=True)
     driver.wait_page("technician")
     assert driver.has("tech_tab_config")
     assert "manager_mode_entered" not in [r.event for r in driver.kiosk.audit.records()]
@@ -258,13 +263,13 @@ def test_wrong_manager_pins_lock_the_pad_for_both_roles(make_kiosk: Any) -> None
     driver = manager_kiosk(make_kiosk)
     secret_gesture(driver)
     driver.wait_page("technician_pin")
-    driver.type("111111", "pin_pad")
+    driver.type("111111", "pin_pad", submit=True)
     assert driver.window.current.error.text() == driver.kiosk.translate("staff.wrong_pin", "vi", attempts_left=2)
     for _ in range(2):
-        driver.type("111111", "pin_pad")
+        driver.type("111111", "pin_pad", submit=True)
     assert driver.window.current.error.text() == driver.kiosk.translate("staff.locked_out", "vi", minutes=2)
     for pin in (MANAGER_PIN, TECH_PIN):
-        driver.type(pin, "pin_pad")
+        driver.type(pin, "pin_pad", submit=True)
         assert driver.kiosk.session.state is SessionState.IDLE
         assert driver.window.current.name == "technician_pin"
     assert "manager_mode_entered" not in [r.event for r in driver.kiosk.audit.records()]
@@ -272,10 +277,9 @@ def test_wrong_manager_pins_lock_the_pad_for_both_roles(make_kiosk: Any) -> None
 
 def test_manager_screen_meets_size_and_contrast_in_every_range(make_kiosk: Any) -> None:
     from tests.ui.test_accessibility import audited
-    from ui.demo import citizen_journey
 
     driver = manager_kiosk(make_kiosk)
-    citizen_journey(driver, "id_confirmation", {"purpose": "bank", "applicant.phone": "0912345678"})
+    play(driver, "id_confirmation", {"purpose": "bank", **PHONE})
     audit = audited(driver)
     sign_in_as_manager(driver)
     for choice in ("manager_range_today", "manager_range_30", "manager_range_7"):

@@ -27,7 +27,7 @@ def test_queue_tab_shows_damaged_rows_and_lost_rows(make_kiosk: Any, tmp_path: P
 
     driver = make_kiosk()
     secret_gesture(driver)
-    driver.type(TECH_PIN, "pin_pad")
+    driver.type(TECH_PIN, "pin_pad", submit=True)
     driver.wait_page("technician")
     driver.tap("tech_tab_queue")
     labels = [w for w in driver.window.findChildren(QLabel) if w.isVisible()]

@@ -75,7 +75,7 @@ class Screen(QWidget):
         return self.show_back
 
     def clear(self) -> None:
-        _clear_layout(self._layout)
+        clear_layout(self._layout)
 
     # ---- helpers for subclasses ----------------------------------------------------------------------------
     def t(self, key: str, /, **params: object) -> str:
@@ -140,7 +140,7 @@ class Screen(QWidget):
         layout.addWidget(leave)
 
 
-def _clear_layout(layout: QLayout) -> None:
+def clear_layout(layout: QLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item is None:
@@ -153,5 +153,5 @@ def _clear_layout(layout: QLayout) -> None:
             continue
         child = item.layout()
         if child is not None:
-            _clear_layout(child)
+            clear_layout(child)
             child.deleteLater()

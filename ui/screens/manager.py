@@ -2,8 +2,13 @@
 
 services.md §5.6 (staff dashboard: counts by procedure and status). Reached from the hidden PIN pad when the PIN
 is the manager's (kiosk.staff); the manager never sees the technician's device tests, settings or log. Figures come
-from kiosk.stats, which reads only the queue's clear columns (service code, state, portal status, times), so no
-citizen's name, number or file is ever on this screen. Days are counted in Vietnam time, as kiosk.stats does.
+from kiosk.staff.statistics, which reads only the queue's clear columns (service code, state, portal status,
+times), so no citizen's name, number or file is ever on this screen. Days are counted in Vietnam time, as
+kiosk.staff.statistics does.
+
+When `[fleet] prometheus_url` names the province's Prometheus, a "Phường (toàn phường)" section adds the ward's
+figures across all its kiosks (kiosk.journey.staff.ward_figures), fetched off the GUI thread (ui.tasks) so the page
+never waits on the network; otherwise, or when Prometheus cannot be reached, that section says so in one line.
 """
 
 from __future__ import annotations
@@ -14,8 +19,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.session_events import SessionState
-from kiosk.stats import VN, KioskStatisticsResult, compute_statistics
+from kiosk.journey.shell import SessionState
+from kiosk.journey.staff import VN, KioskStatisticsResult, WardFigures, compute_statistics, ward_figures
 from ui.screens.base import Screen
 from ui.widgets.buttons import BigButton
 
@@ -49,6 +54,8 @@ class ManagerScreen(Screen):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         self.days = 7
+        self._ward_box: QVBoxLayout | None = None
+        self._ward_asked = 0   # bumped on every build and on leaving: a late answer for an old page is dropped
 
     def enter(self) -> None:
         # Only in the manager's own mode (the PIN pad's session state) may this show; anything else goes home.
@@ -81,6 +88,11 @@ class ManagerScreen(Screen):
         self.scrolling_body_and_leave(layout, lambda box: self._build_figures(box, result, since, until), spacing=20,
                                       leave_key="staff.manager_leave", leave_name="manager_leave",
                                       on_leave=self.ctx.kiosk.session.leave_manager_mode)
+
+    def leave(self) -> None:
+        self._ward_asked += 1
+        self._ward_box = None
+        super().leave()
 
     def _choose(self, days: int) -> None:
         self.days = days
@@ -117,6 +129,46 @@ class ManagerScreen(Screen):
         days = self._section(box, "staff.manager_by_day")
         for day, count in recent_days(since, until, result.by_day):
             self._row(days, f"day_{day.isoformat()}", _day(day), str(count))
+        self._ward_section(box)
+
+    # ---- the ward's figures across kiosks (Prometheus) ---------------------------------------------------------
+    def _ward_section(self, box: QVBoxLayout) -> None:
+        ward = self._section(box, "staff.manager_ward_title")
+        ward.addWidget(self.text(self.t("staff.manager_ward_period"), "hint"))
+        url = self.ctx.kiosk.config.fleet.prometheus_url
+        if not url:
+            self._ward_note(ward, "staff.manager_ward_not_configured")
+            return
+        self._ward_note(ward, "staff.manager_ward_loading")
+        self._ward_box = ward
+        self._ward_asked += 1
+        asked = self._ward_asked
+        code = self.ctx.kiosk.config.kiosk.ward_code
+        language = "en" if self.ctx.language == "en" else "vi"
+        self.ctx.tasks.run(lambda: ward_figures(url, code, language),
+                           lambda figures: self._show_ward(asked, figures),
+                           lambda _error: self._show_ward(asked, WardFigures(
+                               problem_key="staff.manager_ward_unreachable")))
+
+    def _show_ward(self, asked: int, figures: WardFigures) -> None:
+        box = self._ward_box
+        if asked != self._ward_asked or box is None:
+            return   # the page was rebuilt or left meanwhile
+        note = self.findChild(QLabel, "manager_ward_note")
+        if note is not None:
+            note.hide()
+            note.setParent(None)
+            note.deleteLater()
+        if figures.problem_key:
+            self._ward_note(box, figures.problem_key)
+            return
+        for n, (label, value) in enumerate(figures.lines):
+            self._row(box, f"ward_{n}", self._service_name(label), value)
+
+    def _ward_note(self, inner: QVBoxLayout, key: str) -> None:
+        note = self.text(self.t(key), "hint")
+        note.setObjectName("manager_ward_note")
+        inner.addWidget(note)
 
     def _section(self, box: QVBoxLayout, title_key: str) -> QVBoxLayout:
         frame, inner = self.card_frame()

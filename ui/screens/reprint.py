@@ -1,5 +1,5 @@
 """Technician mode's reprint tab: recent submissions of this kiosk, each with a reprint button, and the "needs
-help" slips still waiting for the printer (kiosk.printer_recovery).
+help" slips still waiting for the printer (kiosk.receipts.recovery).
 
 Rows show only references — the queue number, service code, portal file code and queue state — never a name or
 ID number: technician mode is reached from the welcome screen, and the receipt it prints goes to the counter.
@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.receipts import recent_submissions, reprint_at_kiosk
+from kiosk.journey.staff import recent_submissions, reprint_at_kiosk
 from ui.widgets.buttons import BigButton
 
 SHORT_ID = 8  # enough of the 32-hex queue ID to tell rows apart on screen and in `kiosk print receipt`

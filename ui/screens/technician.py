@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.session_events import SessionState
+from kiosk.journey.shell import SessionState
 from ui.screens.base import Screen
 from ui.screens.reprint import ReprintPanel
 from ui.widgets.buttons import BigButton

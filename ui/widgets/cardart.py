@@ -59,7 +59,7 @@ class CardSlotWidget(QWidget):
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(light)
         p.drawRoundedRect(pad.adjusted(-18, -18, 18, 18), 30, 30)
-        p.setBrush(QColor(PALETTE.header))
+        p.setBrush(QColor(PALETTE.border))
         p.drawRoundedRect(pad, 24, 24)
         card_w, card_h = pad_w * 0.7, pad_w * 0.7 * 0.63
         travel = (pad.top() - card_h - 30) * (1 - min(1.0, self.phase * 1.4))
@@ -79,15 +79,15 @@ class CardSlotWidget(QWidget):
                 tip = y - 30 if self.taking_out else y + 30
                 p.drawPolyline([QPointF(cx - 40, y), QPointF(cx, tip), QPointF(cx + 40, y)])
         p.setBrush(QColor(PALETTE.surface))
-        pen = QPen(QColor(PALETTE.header))
+        pen = QPen(QColor(PALETTE.border))
         pen.setWidth(5)
         p.setPen(pen)
         p.drawRoundedRect(card, 22, 22)
         paint_icon(p, "card", card.adjusted(card_w * 0.15, card_h * 0.1, -card_w * 0.15, -card_h * 0.1),
-                   PALETTE.header)
+                   PALETTE.border)
         if self.progress is not None:
             bar = QRectF(pad.left(), pad.bottom() + 20, pad_w, 24)
-            p.setPen(QPen(QColor(PALETTE.header), 3))
+            p.setPen(QPen(QColor(PALETTE.border), 3))
             p.setBrush(QColor(PALETTE.surface))
             p.drawRoundedRect(bar, 12, 12)
             p.setBrush(QColor(PALETTE.success))

@@ -255,13 +255,56 @@ def _shield(p: QPainter, r: QRectF) -> None:
     _plus(p, r.adjusted(w * 0.2, h * 0.15, -w * 0.2, -h * 0.2))
 
 
+
+def _letter_a(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    top = QPointF(r.center().x(), r.top() + h * 0.12)
+    p.drawLine(QPointF(r.left() + w * 0.15, r.bottom() - h * 0.12), top)
+    p.drawLine(top, QPointF(r.right() - w * 0.15, r.bottom() - h * 0.12))
+    p.drawLine(QPointF(r.left() + w * 0.32, r.top() + h * 0.62), QPointF(r.right() - w * 0.32, r.top() + h * 0.62))
+
+
+def _contrast(p: QPainter, r: QRectF) -> None:
+    box = r.adjusted(r.width() * 0.12, r.height() * 0.12, -r.width() * 0.12, -r.height() * 0.12)
+    p.drawEllipse(box)
+    half = QPainterPath()
+    half.moveTo(box.center())
+    half.arcTo(box, 90, 180)
+    half.closeSubpath()
+    p.save()
+    p.setBrush(p.pen().color())
+    p.drawPath(half)
+    p.restore()
+
+
+def _volume_down(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    _speaker(p, QRectF(r.left(), r.top(), w * 0.75, h))
+    p.drawLine(QPointF(r.left() + w * 0.68, r.center().y()), QPointF(r.right() - w * 0.02, r.center().y()))
+
+
+def _volume_up(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    _volume_down(p, r)
+    cx = r.left() + w * 0.84
+    p.drawLine(QPointF(cx, r.center().y() - h * 0.16), QPointF(cx, r.center().y() + h * 0.16))
+
+
+def _more_below(p: QPainter, r: QRectF) -> None:
+    w, h = r.width(), r.height()
+    for dy in (0.22, 0.5):
+        p.drawLine(QPointF(r.left() + w * 0.18, r.top() + h * dy), QPointF(r.center().x(), r.top() + h * (dy + 0.26)))
+        p.drawLine(QPointF(r.center().x(), r.top() + h * (dy + 0.26)), QPointF(r.right() - w * 0.18, r.top() + h * dy))
+
+
 ICONS: dict[str, Draw] = {
     "back": _back, "next": _next, "restart": _restart, "help": _help, "card": _card, "face": _face,
     "speaker": _speaker, "globe": _globe, "check": _check, "cross": _cross, "printer": _printer,
     "search": _search, "document": _document, "hospital": _hospital, "baby": _baby, "home": _home,
     "clock": _clock, "gear": _gear, "keyboard": _keyboard, "chart": _chart, "qr": _qr, "plus": _plus,
     "person": _person, "lock": _lock, "erase": _erase, "suitcase": _suitcase, "scales": _scales, "car": _car,
-    "shield": _shield,
+    "shield": _shield, "text_size": _letter_a, "contrast": _contrast, "volume_down": _volume_down,
+    "volume_up": _volume_up, "more_below": _more_below,
 }
 
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from ui.theme import PALETTE, SIZES, font
+from ui.theme import PALETTE, SIZES, pressed_fill
 from ui.widgets.icons import paint_icon
 from ui.widgets.vietnamese import TypingEngine
 
@@ -35,13 +35,20 @@ class KeyButton(QPushButton):
         self.value = value
         self.dark = dark
         self.icon_name = icon
-        self.text_px = 34 if len(label) <= 2 else 26
-        self.setFont(font(self.text_px, bold=True))
+        # One or two characters get the button size; words ("huyền", "Xong") the theme's smallest, so they fit
+        # a key (style sheet, ui.theme).
+        self.setProperty("keyLabel", "short" if len(label) <= 2 else "long")
         self.setMinimumSize(size, size)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(size)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName(label or value)
+
+    @property
+    def text_px(self) -> int:
+        """The pixel size the label is drawn at now."""
+        self.ensurePolished()
+        return self.font().pixelSize()
 
     def colors(self) -> tuple[str, str]:
         return (PALETTE.primary, PALETTE.primary_text) if self.dark else (PALETTE.surface, PALETTE.text)
@@ -51,7 +58,7 @@ class KeyButton(QPushButton):
         bg, fg = self.colors()
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fill = QColor(bg).darker(125) if self.isDown() else QColor(bg)
+        fill = pressed_fill(bg) if self.isDown() else QColor(bg)
         p.setPen(QPen(QColor(PALETTE.border), 3))
         p.setBrush(fill)
         r = self.rect().adjusted(2, 2, -2, -2)

@@ -7,7 +7,7 @@ time; the session decides how many times.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
@@ -15,14 +15,14 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 from ui.theme import SIZES
 from ui.widgets.buttons import BigButton
 
-if TYPE_CHECKING:
-    from ui.window import KioskWindow
+Texts = Callable[..., str]   # a message key (and its parameters) to the text in the visit's language
 
 
 class _Overlay(QWidget):
-    def __init__(self, window: KioskWindow) -> None:
+    def __init__(self, window: QWidget, t: Texts) -> None:
         super().__init__(window)
         self.window_ = window
+        self.t = t
         self.setObjectName("overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setGeometry(window.rect())
@@ -57,8 +57,8 @@ class _Overlay(QWidget):
 class InactivityOverlay(_Overlay):
     extend_clicked = Signal()
 
-    def __init__(self, window: KioskWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: QWidget, t: Texts) -> None:
+        super().__init__(window, t)
         self.heading = self._label("title")
         self.countdown = self._label("huge")
         self.extend = BigButton("", "clock", role="primary", min_height=160)
@@ -76,10 +76,10 @@ class InactivityOverlay(_Overlay):
 
     def set_seconds(self, seconds: float) -> None:
         self._seconds = seconds
-        self.countdown.setText(self.window_.ctx.t("inactivity_seconds", seconds=math.ceil(seconds)))
+        self.countdown.setText(self.t("inactivity_seconds", seconds=math.ceil(seconds)))
 
     def retranslate(self) -> None:
-        t = self.window_.ctx.t
+        t = self.t
         self.heading.setText(t("inactivity_warning"))
         self.extend.setText(t("more_time"))
         self.extend.setVisible(self._can_extend)
@@ -87,8 +87,8 @@ class InactivityOverlay(_Overlay):
 
 
 class MessageOverlay(_Overlay):
-    def __init__(self, window: KioskWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: QWidget, t: Texts) -> None:
+        super().__init__(window, t)
         self.heading = self._label("title")
         self.detail = self._label("")
         self.ok = BigButton("", "check", role="primary")

@@ -7,7 +7,7 @@ composer for the chosen mode. In the simple mode the tone keys arrive as their T
 
 from __future__ import annotations
 
-from kiosk.vietnamese_input import MARK_KEYS, TELEX_TONES, InputMode, VietnameseComposer
+from kiosk.journey.keyboard import MARK_KEYS, TELEX_TONES, InputMode, VietnameseComposer
 
 TONE_PREFIX = "tone:"
 _MODES = {"telex": InputMode.TELEX, "vni": InputMode.VNI, "simple": InputMode.SIMPLE}

@@ -16,8 +16,9 @@ from typing import Any, Literal, Protocol
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from devices.card import cipher
-from devices.card.apdu import (
+from devices.card.errors import ApduFormatError, SecureMessagingError
+from devices.card.protocol import cipher
+from devices.card.protocol.apdu import (
     SHORT_MAX_NE,
     SW_CONDITIONS_NOT_SATISFIED,
     SW_END_OF_FILE,
@@ -34,14 +35,13 @@ from devices.card.apdu import (
     CommandApdu,
     ResponseApdu,
 )
-from devices.card.bac import ChipBac
-from devices.card.chip_auth import CA_SUITES, ID_CA_ECDH_3DES, ca_session
-from devices.card.ec_point import CURVES_BY_PARAMETER_ID
-from devices.card.errors import ApduFormatError, SecureMessagingError
-from devices.card.pace import ECDH_GM_SUITES, ChipPace, decode_oid
-from devices.card.secure_messaging import SmSession, unwrap_command, wrap_response
+from devices.card.protocol.bac import ChipBac
+from devices.card.protocol.chip_auth import CA_SUITES, ID_CA_ECDH_3DES, ca_session
+from devices.card.protocol.ec_point import CURVES_BY_PARAMETER_ID
+from devices.card.protocol.pace import ECDH_GM_SUITES, ChipPace, decode_oid
+from devices.card.protocol.secure_messaging import SmSession, unwrap_command, wrap_response
+from devices.card.protocol.transport import contactless_atr
 from devices.card.tlv import TlvError, encode_tlv, parse_all
-from devices.card.transport import contactless_atr
 
 AID_EMRTD = bytes.fromhex("A0000002471001")
 FID_CARD_ACCESS = 0x011C
@@ -383,6 +383,6 @@ class EmulatedChip:
             return ResponseApdu.status(SW_INS_NOT_SUPPORTED)
         if len(command.data) != 8:
             return ResponseApdu.status(SW_WRONG_DATA)
-        from devices.card.active_auth import sign_active_auth
+        from devices.card.protocol.active_auth import sign_active_auth
 
         return ResponseApdu(sign_active_auth(self.image.aa_private_key, command.data), SW_OK)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from devices.card.emulator.chip import ChipContents, EmulatedChip
 from devices.card.errors import CardRemovedError
-from devices.card.transport import ApduTransport
+from devices.card.protocol.transport import ApduTransport
 
 
 class InProcessChannel:

@@ -15,7 +15,6 @@ from asn1crypto import keys
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from devices.card.active_auth import AaPrivateKey
 from devices.card.emulator.chip import ChipBehaviour
 from devices.card.emulator.domain_parameters import EXPLICIT_CURVES, explicit_spki
 from devices.card.emulator.issuer import TestIssuer
@@ -45,8 +44,9 @@ from devices.card.lds.security_infos import (
     pace_oid,
 )
 from devices.card.lds.sod import sign_sod
-from devices.card.public_keys import ASN1_ERRORS
+from devices.card.protocol.active_auth import AaPrivateKey
 from devices.card.tlv import encode_tlv
+from devices.card.trust.public_keys import ASN1_ERRORS
 
 __all__ = ["CardImage", "CardProfile", "TestIssuer", "load_profile", "personalise", "tamper"]
 

@@ -7,8 +7,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from devices.card.lds.errors import LdsError
-from devices.card.public_keys import UnsupportedAlgorithmError, load_spki
 from devices.card.tlv import TlvError, encode_tlv, parse_single
+from devices.card.trust.public_keys import UnsupportedAlgorithmError, load_spki
 
 TAG_DG15 = 0x6F
 

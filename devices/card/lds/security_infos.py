@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from asn1crypto import core, keys
 
 from devices.card.lds.errors import LdsError
-from devices.card.signatures import ASN1_ERRORS
+from devices.card.trust.signatures import ASN1_ERRORS
 
 BSI_DE = "0.4.0.127.0.7.2.2"
 ID_PK = f"{BSI_DE}.1"            # ChipAuthenticationPublicKeyInfo: .1 DH, .2 ECDH

@@ -19,8 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from devices.card.lds.errors import LdsError
 from devices.card.lds.files import TAG_SOD
-from devices.card.signatures import ASN1_ERRORS
 from devices.card.tlv import TlvError, encode_tlv, parse_single
+from devices.card.trust.signatures import ASN1_ERRORS
 
 OID_LDS_SECURITY_OBJECT = "2.23.136.1.1.1"
 

@@ -39,7 +39,6 @@ from kiosk.catalogue.model import Catalogue
 from kiosk.portal.simulator import validation
 from kiosk.portal.simulator.faults import AFTER_KINDS, BEFORE_KINDS, FaultPlan, FaultSpec, FaultSpecError
 from kiosk.portal.simulator.store import (
-    VN,
     IdempotencyConflict,
     ProcedureKey,
     SimulatorStore,
@@ -47,6 +46,7 @@ from kiosk.portal.simulator.store import (
     shipped_processing_times,
 )
 from kiosk.portal.simulator.validation import RequestRefused
+from kiosk.vietnam import VIETNAM_TIME
 
 log = logging.getLogger(__name__)
 
@@ -322,13 +322,18 @@ class _Handler(BaseHTTPRequestHandler):
             if not isinstance(asked, dict):
                 return 400, {"error": "not_json", "detail": "the body must be a JSON object"}, {}
             id_last4 = str(asked.get("id_last4", ""))
-            outcome = store.withdraw(parts[2], id_last4)
+            reason = asked.get("reason_code", "")
+            if not isinstance(reason, str) or len(reason) > 32:
+                return 400, {"error": "bad_reason", "detail": "reason_code is a short text"}, {}
+            outcome = store.withdraw(parts[2], id_last4, reason_code=reason)
             if outcome is None:
                 return 404, {"error": "not_found"}, {}
             result, status = outcome
             if result == "refused":
                 return 409, {"error": "not_withdrawable", "status": status}, {}
             return 200, {"dossier_code": parts[2], "outcome": result, "status": status}, {}
+        if method == "POST" and len(parts) == 4 and parts[:2] == ["v1", "applications"] and parts[3] == "supplements":
+            return self._supplement(parts[2], raw)
         if parts[:2] == ["v1", "payments"]:
             return self._payments(method, parts, query, raw)
         if method == "GET" and parts == ["v1", "stats"]:
@@ -336,6 +341,26 @@ class _Handler(BaseHTTPRequestHandler):
             until = _day_start(validation.stats_day(query.get("to"), "to"), float("inf"), next_day=True)
             return 200, store.statistics(since, until, query.get("agency"), query.get("procedure")), {}
         return 404, {"error": "not_found"}, {}
+
+    def _supplement(self, code: str, raw: bytes) -> tuple[int, Any, dict[str, str]]:
+        key = validation.idempotency_key(self.headers.get("Idempotency-Key"))
+        validation.require_json(self.headers.get("Content-Type"))
+        body = validation.parse_json(raw)
+        if not isinstance(body, dict):
+            return 400, {"error": "not_json", "detail": "the body must be a JSON object"}, {}
+        attachments = body.get("attachments")
+        if not isinstance(attachments, list) or not attachments:
+            return 422, {"errors": [{"field": "attachments", "code": "required",
+                                     "message_vi": "Chưa có giấy tờ bổ sung.",
+                                     "message_en": "No paper was added."}]}, {}
+        outcome, answer = self.server.store.add_supplement(code, key, body)
+        if outcome == "not_found":
+            return 404, {"error": "not_found"}, {}
+        if outcome == "conflict":
+            return 409, {"error": "idempotency_conflict"}, {}
+        if outcome == "refused":
+            return 409, {"error": "not_supplementable", "status": answer}, {}
+        return (201 if outcome == "created" else 200), answer, {}
 
     def _payments(self, method: str, parts: list[str], query: dict[str, str],
                   raw: bytes) -> tuple[int, Any, dict[str, str]]:
@@ -387,7 +412,7 @@ def _day_start(day: dt.date | None, default: float, next_day: bool = False) -> f
     if day is None:
         return default
     day += dt.timedelta(days=1 if next_day else 0)
-    return dt.datetime.combine(day, dt.time(0, 0), VN).timestamp()
+    return dt.datetime.combine(day, dt.time(0, 0), VIETNAM_TIME).timestamp()
 
 
 def _drain(sock: socket.socket, *, seconds: float, max_bytes: int) -> None:
@@ -600,6 +625,16 @@ class RunningSimulator:
 
     def payments(self) -> list[dict[str, Any]]:
         return self._server.store.all_payments()
+
+    def withdraw_reason(self, dossier_code: str) -> str:
+        return self._server.store.withdraw_reason(dossier_code)
+
+    def request_supplement(self, dossier_code: str, items: list[str] | None = None, note: str = "") -> bool:
+        """An officer asks for papers now: the file is in status 5 with this request (False: no such file)."""
+        return self._server.store.request_supplement(dossier_code, items, note)
+
+    def supplements(self) -> list[dict[str, Any]]:
+        return self._server.store.all_supplements()
 
     def confirm_payment(self, dossier_code: str) -> dict[str, Any] | None:
         """The bank's confirmation of the file's open payment, now; None when none is open."""

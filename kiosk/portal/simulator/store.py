@@ -12,6 +12,11 @@ test calls `confirm_payment`).
 The due date (`due_at`) is what a provincial system computes from its own procedure list: the procedure codes of
 the file (main and linked) name a catalogue service, whose processing time is counted in working days on the
 kiosk's own calendar (`kiosk.catalogue.holidays`: public holidays, swapped days off, make-up Saturdays).
+A combined file whose declarant chose a narrower scope (the death group: 2 of its 4 procedures) carries a leading
+run of the service's procedures, and is timed as that service.
+
+A combined file (with `linked_procedures`) gets one file code per procedure, each from its own agency's daily
+sequence, answered as `parts` (see kiosk/portal/contract.py); a part's status follows the file's.
 """
 
 from __future__ import annotations
@@ -30,15 +35,18 @@ from typing import Any
 
 from kiosk.catalogue.holidays import HolidayCalendar, load_holidays
 from kiosk.catalogue.model import Catalogue
+from kiosk.vietnam import VIETNAM_TIME
 from offline_cache.private_files import private_file, tighten_sqlite
 
-VN = dt.timezone(dt.timedelta(hours=7))
 FATES: dict[str, tuple[int, ...]] = {
     "normal": (1, 2, 4, 9, 10),
     "3": (1, 3),
     "5": (1, 2, 4, 5),
     "8": (1, 2, 4, 8),
 }
+# What an officer usually asks a kiosk file for (Decree 118/2025: papers legible, both sides of a card).
+USUAL_SUPPLEMENT = ("Bản chụp rõ nét giấy tờ chứng minh chỗ ở hợp pháp (đủ các trang)",)
+USUAL_SUPPLEMENT_NOTE = "Ảnh giấy tờ đã nộp bị mờ, xin nộp lại bản rõ nét."
 WITHDRAWABLE_NOW = (1,)
 WITHDRAWAL_REQUESTABLE = (2, 4, 5)
 
@@ -57,7 +65,23 @@ CREATE TABLE IF NOT EXISTS applications (
     frozen_status INTEGER,
     frozen_at REAL
 );
+CREATE TABLE IF NOT EXISTS parts (
+    dossier_code TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    procedure_code TEXT NOT NULL,
+    part_code TEXT NOT NULL,
+    PRIMARY KEY (dossier_code, idx)
+);
 CREATE TABLE IF NOT EXISTS uploads (file_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, bytes INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS supplement_requests (dossier_code TEXT PRIMARY KEY, items TEXT NOT NULL, note TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS supplements (
+    idem_key TEXT PRIMARY KEY,
+    dossier_code TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    supplement_id TEXT NOT NULL,
+    received_at REAL NOT NULL,
+    body TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS sequences (prefix TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS payments (
     dossier_code TEXT PRIMARY KEY,
@@ -77,22 +101,28 @@ def body_hash(body: Mapping[str, Any]) -> str:
 
 
 def iso(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, VN).isoformat(timespec="seconds")
+    return dt.datetime.fromtimestamp(ts, VIETNAM_TIME).isoformat(timespec="seconds")
 
 
 def due_date(received: float, working_days: int, calendar: HolidayCalendar | None = None) -> float:
     """`working_days` working days after the day of receipt (as the kiosk counts them), at 17:00 Vietnam time."""
-    day = (calendar or load_holidays()).add_working_days(dt.datetime.fromtimestamp(received, VN).date(),
+    day = (calendar or load_holidays()).add_working_days(dt.datetime.fromtimestamp(received, VIETNAM_TIME).date(),
                                                          working_days)
-    return dt.datetime.combine(day, dt.time(17, 0), VN).timestamp()
+    return dt.datetime.combine(day, dt.time(17, 0), VIETNAM_TIME).timestamp()
 
 
 ProcedureKey = tuple[str, ...]  # the main procedure code, then the linked ones in order
 
 
 def processing_times(catalogue: Catalogue) -> dict[ProcedureKey, int]:
-    """Each service's processing time in working days, by the procedure codes a create body carries."""
-    return {tuple(p.procedure_code for p in s.procedures): s.processing_working_days for s in catalogue.services}
+    """Each service's processing time in working days, by the procedure codes a create body carries (also the
+    leading runs of a combined service, for a scope narrower than all its procedures; an exact match wins)."""
+    times = {tuple(p.procedure_code for p in s.procedures): s.processing_working_days for s in catalogue.services}
+    for s in catalogue.services:
+        codes = tuple(p.procedure_code for p in s.procedures)
+        for n in range(2, len(codes)):
+            times.setdefault(codes[:n], s.processing_working_days)
+    return times
 
 
 @functools.cache
@@ -132,6 +162,7 @@ class SimulatorStore:
         if str(path) != ":memory:":
             tighten_sqlite(Path(path))
         self._lock = threading.Lock()
+        self._withdraw_reasons: dict[str, str] = {}
         self._clock = clock
         self.step_s = step_s
         self.fates = dict(fates or {})
@@ -167,11 +198,12 @@ class SimulatorStore:
                     return Created(True, self._answer(row[0]))
                 now = self._clock()
                 agency = str(body.get("agency_code", "000"))
-                prefix = f"{agency}-{dt.datetime.fromtimestamp(now, VN):%y%m%d}"
+                prefix = f"{agency}-{dt.datetime.fromtimestamp(now, VIETNAM_TIME):%y%m%d}"
                 self._conn.execute("INSERT INTO sequences (prefix, n) VALUES (?, 1) "
                                    "ON CONFLICT(prefix) DO UPDATE SET n=n+1", (prefix,))
                 (n,) = self._conn.execute("SELECT n FROM sequences WHERE prefix=?", (prefix,)).fetchone()
                 code = f"{prefix}-{n:04d}"
+                self._number_parts(code, body, now)
                 id_number = str(body.get("applicant", {}).get("id_number", ""))
                 self._conn.execute(
                     "INSERT INTO applications (dossier_code, idem_key, body_hash, procedure_code, agency_code, "
@@ -187,6 +219,26 @@ class SimulatorStore:
                 self._conn.execute("ROLLBACK")
                 raise
             return Created(False, self._answer(code))
+
+    def _number_parts(self, code: str, body: Mapping[str, Any], now: float) -> None:
+        """A combined file: the main part keeps the file code, each linked part gets its agency's next code."""
+        linked = body.get("linked_procedures")
+        if not isinstance(linked, list) or not linked:
+            return
+        day = f"{dt.datetime.fromtimestamp(now, VIETNAM_TIME):%y%m%d}"
+        self._conn.execute("INSERT INTO parts VALUES (?, 0, ?, ?)", (code, str(body.get("procedure_code", "")), code))
+        for i, proc in enumerate((p for p in linked if isinstance(p, Mapping)), start=1):
+            prefix = f"{proc.get('agency_code') or body.get('agency_code', '000')}-{day}"
+            self._conn.execute("INSERT INTO sequences (prefix, n) VALUES (?, 1) "
+                               "ON CONFLICT(prefix) DO UPDATE SET n=n+1", (prefix,))
+            (n,) = self._conn.execute("SELECT n FROM sequences WHERE prefix=?", (prefix,)).fetchone()
+            self._conn.execute("INSERT INTO parts VALUES (?, ?, ?, ?)",
+                               (code, i, str(proc.get("procedure_code", "")), f"{prefix}-{n:04d}"))
+
+    def _parts(self, code: str, status: int) -> list[dict[str, Any]]:
+        rows = self._conn.execute("SELECT procedure_code, part_code FROM parts WHERE dossier_code=? ORDER BY idx",
+                                  (code,)).fetchall()
+        return [{"procedure_code": p, "dossier_code": c, "status": status} for p, c in rows]
 
     def _row(self, code: str) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = self._conn.execute(
@@ -211,9 +263,13 @@ class SimulatorStore:
     def _answer(self, code: str) -> dict[str, Any]:
         row = self._row(code)
         assert row is not None
-        return {"application_id": code, "dossier_code": code, "status": 1, "received_at": iso(row[1]),
-                "due_at": row[2], "receipt": {"pdf_url": f"/v1/applications/{code}/receipt.pdf",
-                                              "qr_payload": f"DVC|{code}"}}
+        answer = {"application_id": code, "dossier_code": code, "status": 1, "received_at": iso(row[1]),
+                  "due_at": row[2], "receipt": {"pdf_url": f"/v1/applications/{code}/receipt.pdf",
+                                                "qr_payload": f"DVC|{code}"}}
+        parts = self._parts(code, 1)
+        if parts:
+            answer["parts"] = parts
+        return answer
 
     def status(self, code: str, id_last4: str) -> dict[str, Any] | None:
         with self._lock:
@@ -221,8 +277,73 @@ class SimulatorStore:
             if row is None or row[6] != id_last4:
                 return None
             hist = self._history(row)
-        return {"dossier_code": code, "status": hist[-1][0], "procedure_code": row[7], "due_at": row[2],
-                "history": [{"status": s, "at": iso(t)} for s, t in hist], "result_docs": []}
+            parts = self._parts(code, hist[-1][0])
+        answer = {"dossier_code": code, "status": hist[-1][0], "procedure_code": row[7], "due_at": row[2],
+                  "history": [{"status": s, "at": iso(t)} for s, t in hist], "result_docs": []}
+        if parts:
+            answer["parts"] = parts
+        if answer["status"] == 5:
+            answer["supplement_request"] = self.supplement_request(code)
+        return answer
+
+    # ---- adding papers (status 5) ------------------------------------------------------------------------------
+
+    def supplement_request(self, code: str) -> dict[str, Any]:
+        """What the officer asked for: set by `request_supplement`, or a usual request for a file fated to 5."""
+        found = self._conn.execute("SELECT items, note FROM supplement_requests WHERE dossier_code=?",
+                                   (code,)).fetchone()
+        if found is not None:
+            return {"items": json.loads(found[0]), "note": found[1]}
+        return {"items": list(USUAL_SUPPLEMENT), "note": USUAL_SUPPLEMENT_NOTE}
+
+    def request_supplement(self, code: str, items: list[str] | None = None, note: str = "") -> bool:
+        """An officer asks for papers now (test hook): the file goes to status 5. False: no such file."""
+        with self._lock:
+            if self._row(code) is None:
+                return False
+            self._conn.execute("INSERT OR REPLACE INTO supplement_requests VALUES (?, ?, ?)",
+                               (code, json.dumps(items or list(USUAL_SUPPLEMENT), ensure_ascii=False),
+                                note or USUAL_SUPPLEMENT_NOTE))
+            self._conn.execute("UPDATE applications SET frozen_status=5, frozen_at=? WHERE dossier_code=?",
+                               (self._clock(), code))
+            return True
+
+    def add_supplement(self, code: str, key: str, body: Mapping[str, Any]) -> tuple[str, Any]:
+        """("created" | "replay", answer), ("conflict", None), ("refused", status) or ("not_found", None).
+        One supplement per idempotency key; the file goes back to processing (4)."""
+        digest = body_hash(body)
+        with self._lock:
+            done = self._conn.execute("SELECT dossier_code, body_hash, supplement_id, received_at FROM supplements "
+                                      "WHERE idem_key=?", (key,)).fetchone()
+            if done is not None:
+                if done[1] != digest or done[0] != code:
+                    return "conflict", None
+                return "replay", self._supplement_answer(done[0], done[2], done[3])
+            row = self._row(code)
+            if row is None or row[6] != str(body.get("id_last4", "")):
+                return "not_found", None
+            status = self._history(row)[-1][0]
+            if status != 5:
+                return "refused", status
+            now = self._clock()
+            (n,) = self._conn.execute("SELECT COUNT(*) FROM supplements WHERE dossier_code=?", (code,)).fetchone()
+            supplement_id = f"{code}-BS{n + 1}"
+            self._conn.execute("INSERT INTO supplements VALUES (?, ?, ?, ?, ?, ?)",
+                               (key, code, digest, supplement_id, now, json.dumps(body, ensure_ascii=False)))
+            self._conn.execute("UPDATE applications SET frozen_status=4, frozen_at=? WHERE dossier_code=?",
+                               (now, code))
+            return "created", self._supplement_answer(code, supplement_id, now)
+
+    @staticmethod
+    def _supplement_answer(code: str, supplement_id: str, received: float) -> dict[str, Any]:
+        return {"dossier_code": code, "supplement_id": supplement_id, "status": 4, "received_at": iso(received)}
+
+    def all_supplements(self) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._conn.execute("SELECT idem_key, dossier_code, supplement_id, body FROM supplements "
+                                      "ORDER BY received_at").fetchall()
+        return [{"idempotency_key": k, "dossier_code": c, "supplement_id": i, "body": json.loads(b)}
+                for k, c, i, b in rows]
 
     def find_by_key(self, key: str) -> dict[str, Any] | None:
         """The status answer of the application created under `key`, or None if no create was ever accepted."""
@@ -235,8 +356,9 @@ class SimulatorStore:
         return {"dossier_code": row[0], "status": hist[-1][0], "procedure_code": row[7], "due_at": row[2],
                 "history": [{"status": s, "at": iso(t)} for s, t in hist], "result_docs": []}
 
-    def withdraw(self, code: str, id_last4: str) -> tuple[str, int] | None:
-        """Returns (outcome, status) with outcome "withdrawn" | "requested" | "refused"; None if not found."""
+    def withdraw(self, code: str, id_last4: str, *, reason_code: str = "") -> tuple[str, int] | None:
+        """Returns (outcome, status) with outcome "withdrawn" | "requested" | "refused"; None if not found.
+        The citizen's `reason_code` is kept for the officer (`withdraw_reason`)."""
         with self._lock:
             row = self._row(code)
             if row is None or row[6] != id_last4:
@@ -244,10 +366,17 @@ class SimulatorStore:
             current = self._history(row)[-1][0]
             if current in WITHDRAWABLE_NOW or current in WITHDRAWAL_REQUESTABLE:
                 new = 8 if current in WITHDRAWABLE_NOW else 7
+                if reason_code:
+                    self._withdraw_reasons[code] = reason_code
                 self._conn.execute("UPDATE applications SET frozen_status=?, frozen_at=? WHERE dossier_code=?",
                                    (new, self._clock(), code))
                 return ("withdrawn" if new == 8 else "requested", new)
             return ("refused", current)
+
+    def withdraw_reason(self, code: str) -> str:
+        """The reason code given with the withdrawal of `code` ("" when none was given)."""
+        with self._lock:
+            return self._withdraw_reasons.get(code, "")
 
     # ---- fees ----------------------------------------------------------------------------------------------
 

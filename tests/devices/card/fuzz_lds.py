@@ -35,19 +35,19 @@ def _mrz_text(data: bytes) -> object:
 def _passive_auth(data: bytes) -> object:
     from datetime import date
 
-    from devices.card.passive_auth import verify_passive_auth
+    from devices.card.trust.passive_auth import verify_passive_auth
 
     return verify_passive_auth(data, {1: b"\x61\x00"}, None, date(2026, 1, 1))
 
 
 def _active_auth(data: bytes) -> object:
-    from devices.card.active_auth import verify_active_auth
+    from devices.card.protocol.active_auth import verify_active_auth
 
     return verify_active_auth(data, b"12345678", data[-64:])
 
 
 def _trust_file(data: bytes) -> object:
-    from devices.card.trust_store import load_trust_file
+    from devices.card.trust.trust_store import load_trust_file
 
     return load_trust_file(data)
 

@@ -14,7 +14,7 @@ from devices.card.access_keys import (
     from_mrz,
     from_qr,
 )
-from devices.card.bac import derive_bac_keys
+from devices.card.protocol.bac import derive_bac_keys
 
 ICAO_TD1 = "I<UTOD231458907<<<<<<<<<<<<<<<7408122F1204159UTO<<<<<<<<<<<6ERIKSSON<<ANNA<MARIA<<<<<<<<<<"
 

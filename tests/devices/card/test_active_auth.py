@@ -3,9 +3,9 @@ import hashlib
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from devices.card.active_auth import ecdsa_hash_for, sign_active_auth, verify_active_auth
 from devices.card.lds.dg15 import build_dg15, parse_dg15
 from devices.card.lds.errors import LdsError
+from devices.card.protocol.active_auth import ecdsa_hash_for, sign_active_auth, verify_active_auth
 
 CHALLENGE = bytes.fromhex("0102030405060708")
 

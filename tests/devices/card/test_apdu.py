@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from devices.card.apdu import CommandApdu, ResponseApdu
 from devices.card.errors import ApduFormatError, CardError
+from devices.card.protocol.apdu import CommandApdu, ResponseApdu
 from devices.card.tlv import TlvError, parse_all
 
 

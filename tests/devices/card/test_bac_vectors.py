@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from devices.card.apdu import CommandApdu, ResponseApdu
-from devices.card.bac import derive_bac_keys, external_authenticate_data, session_from_response
-from devices.card.secure_messaging import SmSession, unwrap_response, wrap_command
+from devices.card.protocol.apdu import CommandApdu, ResponseApdu
+from devices.card.protocol.bac import derive_bac_keys, external_authenticate_data, session_from_response
+from devices.card.protocol.secure_messaging import SmSession, unwrap_response, wrap_command
 
 MRZ_INFO = "L898902C<369080619406236"
 RND_IC = bytes.fromhex("4608F91988702212")

@@ -19,9 +19,9 @@ from devices.card.errors import AuthenticityError
 from devices.card.identity import ChipCheckStatus, PassiveAuthStatus
 from devices.card.lds.dg14 import parse_dg14
 from devices.card.lds.security_infos import ChipAuthenticationPublicKeyInfo
-from devices.card.public_keys import load_spki
 from devices.card.reader import read_card
-from devices.card.trust_store import TrustStore
+from devices.card.trust.public_keys import load_spki
+from devices.card.trust.trust_store import TrustStore
 
 DEMO_KEY = from_details("001190012345", "900314", "300314")
 

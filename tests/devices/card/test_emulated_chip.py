@@ -9,15 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devices.card.access_keys import from_details
-from devices.card.apdu import CommandApdu, ResponseApdu
-from devices.card.bac import perform_bac
 from devices.card.emulator.chip import EmulatedChip
 from devices.card.emulator.inprocess import InProcessChannel
 from devices.card.emulator.personalise import CardImage
 from devices.card.errors import SecureMessagingError
-from devices.card.file_reader import FileReader
-from devices.card.secure_messaging import SecureMessagingTransport, unwrap_response, wrap_command
-from devices.card.transport import ApduTransport
+from devices.card.protocol.apdu import CommandApdu, ResponseApdu
+from devices.card.protocol.bac import perform_bac
+from devices.card.protocol.file_reader import FileReader
+from devices.card.protocol.secure_messaging import SecureMessagingTransport, unwrap_response, wrap_command
+from devices.card.protocol.transport import ApduTransport
 
 AID = bytes.fromhex("A0000002471001")
 

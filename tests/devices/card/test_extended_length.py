@@ -15,9 +15,9 @@ from devices.card.emulator.inprocess import InProcessChannel
 from devices.card.emulator.personalise import CardImage, atr_info
 from devices.card.errors import SecureMessagingError
 from devices.card.identity import AccessProtocol, ChipCheckStatus, Identity, PassiveAuthStatus
+from devices.card.protocol.transport import ApduTransport
 from devices.card.reader import read_card
-from devices.card.transport import ApduTransport
-from devices.card.trust_store import TrustStore
+from devices.card.trust.trust_store import TrustStore
 
 DEMO_KEY = from_details("001190012345", "900314", "300314")
 

@@ -1,7 +1,7 @@
 from devices.card.emulator.profile import ProfileError
 from devices.card.errors import StaffCheckNeededError
 from devices.card.lds.errors import LdsError
-from devices.card.trust_store import TrustStoreMissingError
+from devices.card.trust.trust_store import TrustStoreMissingError
 from kiosk.i18n import load_catalogue
 
 

@@ -34,8 +34,8 @@ def test_a_wrong_key_is_still_access_denied(demo_image: CardImage) -> None:
 
 
 def test_a_malformed_point_is_a_protocol_error_not_authenticity() -> None:
-    from devices.card.ec_point import CURVES_BY_PARAMETER_ID
-    from devices.card.pace import _point
+    from devices.card.protocol.ec_point import CURVES_BY_PARAMETER_ID
+    from devices.card.protocol.pace import _point
 
     curve = CURVES_BY_PARAMETER_ID[13]
     with pytest.raises(CardProtocolError):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from devices.card import cipher
-from devices.card.cipher import AES128
-from devices.card.ec_point import BRAINPOOLP256R1 as CURVE
 from devices.card.lds.check_digit import check_digit
-from devices.card.pace import auth_token, map_generator, password_key, session_keys
+from devices.card.protocol import cipher
+from devices.card.protocol.cipher import AES128
+from devices.card.protocol.ec_point import BRAINPOOLP256R1 as CURVE
+from devices.card.protocol.pace import auth_token, map_generator, password_key, session_keys
 
 OID = "0.4.0.127.0.7.2.2.4.2.2"
 

@@ -3,11 +3,11 @@ from asn1crypto import keys
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from devices.card.active_auth import sign_active_auth, verify_active_auth
 from devices.card.lds.dg15 import parse_dg15
 from devices.card.lds.errors import LdsError
-from devices.card.public_keys import UnsupportedAlgorithmError, load_spki
+from devices.card.protocol.active_auth import sign_active_auth, verify_active_auth
 from devices.card.tlv import encode_tlv
+from devices.card.trust.public_keys import UnsupportedAlgorithmError, load_spki
 
 # A brainpoolP256r1 public key with explicit domain parameters, as written by `openssl ec -param_enc explicit`.
 EXPLICIT_BRAINPOOL = bytes.fromhex(

@@ -19,7 +19,7 @@ from devices.card.lds.files import FID_SOD, dg_fid
 from devices.card.lds.mrz import build_td1, parse_mrz
 from devices.card.lds.sod import sign_sod
 from devices.card.reader import read_card, require_trustworthy
-from devices.card.trust_store import TrustStore
+from devices.card.trust.trust_store import TrustStore
 
 DEMO_KEY = from_details("001190012345", "900314", "300314")
 

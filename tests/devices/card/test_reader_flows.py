@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from devices.card.access_keys import AccessKey, from_details
-from devices.card.apdu import CommandApdu
 from devices.card.emulator.chip import EmulatedChip
 from devices.card.emulator.inprocess import InProcessChannel, inprocess_transport
 from devices.card.emulator.personalise import CardImage, tamper
 from devices.card.errors import AccessDeniedError, AuthenticityError, CardRemovedError
 from devices.card.identity import AccessProtocol, ChipCheckStatus, PassiveAuthStatus
+from devices.card.protocol.apdu import CommandApdu
+from devices.card.protocol.transport import ApduTransport
 from devices.card.reader import read_card, require_trustworthy
-from devices.card.transport import ApduTransport
-from devices.card.trust_store import TrustStore
+from devices.card.trust.trust_store import TrustStore
 
 DEMO_KEY = from_details("001190012345", "900314", "300314")
 

@@ -13,8 +13,8 @@ from devices.card.emulator.issuer import TestIssuer
 from devices.card.identity import PassiveAuthStatus
 from devices.card.lds.dg1 import build_dg1
 from devices.card.lds.sod import sign_sod
-from devices.card.passive_auth import verify_passive_auth
-from devices.card.trust_store import TrustStore
+from devices.card.trust.passive_auth import verify_passive_auth
+from devices.card.trust.trust_store import TrustStore
 
 TD1 = ("I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<")
 GROUPS = {1: build_dg1(TD1)}

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from devices.card.apdu import CommandApdu, ResponseApdu
-from devices.card.cipher import AES128, AES192, AES256, DES3, CipherSuite
 from devices.card.errors import SecureMessagingError
-from devices.card.secure_messaging import (
+from devices.card.protocol.apdu import CommandApdu, ResponseApdu
+from devices.card.protocol.cipher import AES128, AES192, AES256, DES3, CipherSuite
+from devices.card.protocol.secure_messaging import (
     SmSession,
     max_plain_le,
     unwrap_command,

@@ -12,7 +12,7 @@ from devices.card.emulator.personalise import CardImage, tamper
 from devices.card.errors import AuthenticityError, CardRemovedError, NoCardError
 from devices.card.interface import CardEvent, CardInserted, CardReader, CardRemoved
 from devices.card.simulated import SimulatedCardReader
-from devices.card.trust_store import TrustStore
+from devices.card.trust.trust_store import TrustStore
 
 KEY = from_details("001190012345", "900314", "300314")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from devices.card.apdu import CommandApdu, ResponseApdu
 from devices.card.errors import CardProtocolError
-from devices.card.transport import (
+from devices.card.protocol.apdu import CommandApdu, ResponseApdu
+from devices.card.protocol.transport import (
     ApduTransport,
     contactless_atr,
     extended_length_from_atr,
@@ -102,7 +102,7 @@ def test_a_probe_answered_6700_is_sent_again_short() -> None:
     ],
 )
 def test_ef_atr_info_tells_extended_length(info: str, expected: bool | None) -> None:
-    from devices.card.transport import extended_length_from_atr_info
+    from devices.card.protocol.transport import extended_length_from_atr_info
 
     assert extended_length_from_atr_info(bytes.fromhex(info)) is expected
 

@@ -8,9 +8,9 @@ from devices.card.emulator.issuer import TestIssuer
 from devices.card.identity import PassiveAuthStatus
 from devices.card.lds.dg1 import build_dg1
 from devices.card.lds.sod import sign_sod
-from devices.card.master_list import MasterListError, build_master_list, parse_master_list
-from devices.card.passive_auth import verify_passive_auth
-from devices.card.trust_store import TrustStore, TrustStoreMissingError
+from devices.card.trust.master_list import MasterListError, build_master_list, parse_master_list
+from devices.card.trust.passive_auth import verify_passive_auth
+from devices.card.trust.trust_store import TrustStore, TrustStoreMissingError
 
 TD1 = ("I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<")
 GROUPS = {1: build_dg1(TD1)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
 from devices.face.liveness import (
     Challenge,
@@ -44,8 +45,10 @@ def obs(t: float, ear: float = 0.3, yaw: float = 0.0, nose: float = 0.0, head_ya
                        still=still)
 
 
-def sequence(*challenges: Challenge, timeout: float = 10.0) -> ChallengeSequence:
-    return ChallengeSequence(LivenessSettings(timeout_s=timeout), random.Random(1), list(challenges))
+def sequence(*challenges: Challenge, timeout: float = 10.0, delay: float = 0.0) -> ChallengeSequence:
+    """A sequence whose prompts come at once unless `delay` (the random wait's upper end) is given."""
+    settings = LivenessSettings(timeout_s=timeout, prompt_delay_s=delay)
+    return ChallengeSequence(settings, random.Random(1), list(challenges))
 
 
 def feed(seq: ChallengeSequence, observations: list[Observation]) -> ChallengeStatus:
@@ -135,3 +138,28 @@ def test_a_still_picture_looks_static_and_a_moving_face_does_not() -> None:
         moving.add(obs(i * 0.1, ear=0.1 if i == 12 else 0.3, yaw=20.0 if 20 <= i < 23 else 0.0))
     assert still.looks_static()
     assert not moving.looks_static()
+
+
+def test_the_prompt_comes_after_a_random_wait_and_a_move_before_it_restarts_the_wait() -> None:
+    seq = sequence(Challenge.TURN_LEFT, delay=1.0)
+    feed(seq, [obs(0.0)])
+    first_prompt = seq.prompt_at
+    assert first_prompt is not None and 0.5 <= first_prompt <= 1.0 and not seq.prompted(0.0)
+    # A turn during the wait is not an answer; the prompt moves to a fresh random time after it.
+    status = feed(seq, [obs(0.1), obs(0.2), obs(0.3), obs(0.4, yaw=20, head_yaw=20)])
+    assert status is ChallengeStatus.WAITING and not seq.turned
+    assert seq.prompt_at is not None and seq.prompt_at >= 0.4 + 0.5
+
+
+def test_a_move_begun_before_a_person_could_react_is_not_an_answer_and_is_counted() -> None:
+    seq = sequence(Challenge.TURN_LEFT, delay=1.0)
+    feed(seq, [obs(i * 0.1) for i in range(4)])  # still and straight: the baseline
+    prompt = seq.prompt_at
+    assert prompt is not None
+    # Already turning 0.05 s after the prompt: a recording timed to the session, not a reaction.
+    assert feed(seq, [obs(prompt + 0.05, yaw=20, head_yaw=20)]) is ChallengeStatus.WAITING
+    assert seq.early_moves == 1 and not seq.response_s
+    # Back to straight, then a real reaction half a second later counts, with its reaction time.
+    status = feed(seq, [obs(prompt + 0.3), obs(prompt + 0.8, yaw=20, head_yaw=20)])
+    assert status is ChallengeStatus.PASSED
+    assert seq.response_s == [pytest.approx(0.8)]

@@ -10,7 +10,7 @@ import pytest
 from devices.card.access_keys import from_details
 from devices.card.interface import CardEvent, CardInserted, CardRemoved
 from devices.card.pcsc import PcscCardReader
-from devices.card.trust_store import TrustStore
+from devices.card.trust.trust_store import TrustStore
 from tests.integration.card.conftest import CardRig
 
 pytestmark = pytest.mark.integration

@@ -29,8 +29,10 @@ import yaml
 from kiosk.fleet.metrics import KioskLabels
 from kiosk.fleet.province import kiosk_target
 from kiosk.fleet.simulate import free_port_block
+from kiosk.fleet.stats import manager_lines
 from kiosk.help.desk import AlertmanagerHelpDesk
-from kiosk.stats import VN
+from kiosk.i18n import Translator
+from kiosk.vietnam import VIETNAM_TIME
 
 pytestmark = pytest.mark.integration
 
@@ -125,7 +127,8 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Province]:
             ["prometheus", f"--config.file={root / 'prometheus.yml'}", f"--web.listen-address=127.0.0.1:{prom_port}",
              f"--storage.tsdb.path={root / 'prom'}"], stdout=log, stderr=log))
         alertmanager = f"http://127.0.0.1:{am_port}"
-        common = ["--journey-every", "0.2", "--max-journeys", "15", "--data-dir", str(root / "data"),
+        common = ["--journey-every", "0.2", "--max-journeys", "15", "--journeys-after", "4",
+                  "--data-dir", str(root / "data"),
                   "--duration", "120", "--prefix", "K", "--province", PROVINCE]
         procs.append(subprocess.Popen([*KIOSK, "fleet", "simulate", "--kiosks", "1", "--port-base", str(k1),
                                        "--ward", W1, "--seed", "1", "--help-after", "3",
@@ -185,6 +188,13 @@ def _fleet_stats(province: Province, *args: str) -> dict[str, Any]:
     return result
 
 
+def _own_journeys(port: int) -> int:
+    """The journeys a kiosk counted, read from its own /metrics (not through Prometheus)."""
+    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    return round(sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                     if line.startswith("kiosk_journeys_completed_total{")))
+
+
 def _add(into: dict[str, int], more: dict[str, int]) -> dict[str, int]:
     for key, n in more.items():
         into[key] = into.get(key, 0) + n
@@ -197,7 +207,7 @@ def test_ward_and_province_statistics_add_up_to_each_kiosks_own_stats(province: 
         time.sleep(1.0)
         return totals == [_kiosk_stats(province, k)["total"] for k in province.kiosks] and min(totals) > 0
 
-    _wait("kiosks to finish their journeys", kiosks_done, timeout=40)
+    _wait("kiosks to finish their journeys", kiosks_done, timeout=90)
     own = {k: _kiosk_stats(province, k) for k in province.kiosks}
     expected: dict[str, dict[str, int]] = {}
     for kiosk, (ward, _port) in province.kiosks.items():
@@ -208,9 +218,23 @@ def test_ward_and_province_statistics_add_up_to_each_kiosks_own_stats(province: 
         return stats if stats["by_service"] == expected[ward] else None
 
     for ward in (W1, W2):
-        stats = _wait(f"ward {ward} figures in Prometheus", lambda ward=ward: ward_matches(ward), timeout=30)
+        stats = _wait(f"ward {ward} figures in Prometheus", lambda ward=ward: ward_matches(ward), timeout=60)
         assert stats["total"] == sum(expected[ward].values())
         assert stats["kiosks"] == sum(1 for w, _p in province.kiosks.values() if w == ward)
+    # Journeys come from counters: Prometheus's sum for the ward equals the kiosks' own counters.
+    own_journeys = {k: _own_journeys(port) for k, (_w, port) in province.kiosks.items()}
+    w1_journeys = sum(own_journeys[k] for k, (w, _p) in province.kiosks.items() if w == W1)
+
+    def journeys_match() -> dict[str, Any] | None:
+        stats = _fleet_stats(province, "--ward", W1)
+        counted = sum(n for outcomes in stats["journeys"].values() for n in outcomes.values())
+        return stats if counted == w1_journeys else None
+
+    journeys = _wait("ward journeys in Prometheus", journeys_match, timeout=60)
+    assert journeys["median_journey_seconds"] is not None and journeys["median_journey_seconds"] > 0
+    # What a ward manager's screen shows when `[fleet] prometheus_url` is set: the same ward figures.
+    lines = dict(manager_lines(province.prometheus, W1, Translator("en")))
+    assert lines["Files received"] == str(sum(expected[W1].values())) and lines["Kiosks reporting"] == "2"
     whole = _fleet_stats(province, "--province", PROVINCE)
     assert whole["by_ward"] == {w: sum(expected[w].values()) for w in (W1, W2)}
     assert whole["total"] == sum(own[k]["total"] for k in province.kiosks)
@@ -219,7 +243,7 @@ def test_ward_and_province_statistics_add_up_to_each_kiosks_own_stats(province: 
         _add(all_states, own[kiosk]["by_state"])
     assert whole["by_state_now"] == all_states
     # Today's figures (whole days, Vietnam time, as `kiosk stats --from --to`) are the same files.
-    today = datetime.now(VN).date()
+    today = datetime.now(VIETNAM_TIME).date()
     yesterday = today - timedelta(days=1)
     assert _fleet_stats(province, "--ward", W1, "--from", yesterday.isoformat(), "--to", today.isoformat()
                         )["by_service"] == expected[W1]

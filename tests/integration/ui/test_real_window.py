@@ -84,7 +84,7 @@ def test_demo_with_a_display_plays_the_journey_in_a_window_and_saves_every_scree
                           capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stderr[-800:]
     shots = sorted(out.glob("*.png"))
-    assert len(shots) >= 8 and (out / "receipt.pdf").stat().st_size > 0
+    assert len(shots) >= 6 and (out / "receipt.pdf").stat().st_size > 0
     for shot in shots:
         with Image.open(shot) as image:
             assert image.size == (1080, 1920)

@@ -11,16 +11,19 @@ from kiosk.cli import main
 def test_services_list_shows_every_service_with_its_fee(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["services", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert len(listed) == 10
+    assert len(listed) == 12
     fees = {s["code"]: s["fee"] for s in listed}
     assert fees["judicial_record"] == 200_000 and fees["household_insurance"] == 1_263_600
+    assert fees["death_combined"] == 0 and fees["permanent_residence"] == 10_000
+    procedures = {s["code"]: s["procedures"] for s in listed}
+    assert procedures["death_combined"] == ["1.000656", "1.004206", "1.001753", "1.001766"]
 
 
 def test_services_check_accepts_a_good_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "c"
     shutil.copytree(SHIPPED_FOLDER, folder)
     assert main(["services", "check", str(folder), "--lang", "en"]) == 0
-    assert "10 services" in capsys.readouterr().out
+    assert "12 services" in capsys.readouterr().out
 
 
 def test_services_check_names_file_and_field_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,10 +14,11 @@ from kiosk.catalogue.loader import (
 from kiosk.i18n import Translator
 
 TEN = ["id_confirmation", "temporary_residence", "temporary_absence", "birth_combined", "birth_registration",
-       "judicial_record", "traffic_fine", "household_insurance", "file_status", "hospital_checkin"]
+       "judicial_record", "traffic_fine", "household_insurance", "file_status", "hospital_checkin",
+       "death_combined", "permanent_residence"]
 
 
-def test_the_shipped_catalogue_has_the_ten_release_one_services() -> None:
+def test_the_shipped_catalogue_has_the_release_one_services_and_both_combined_groups() -> None:
     catalogue = load_catalogue()
     assert catalogue.codes() == TEN
     for service in catalogue.services:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, get_args, get_type_hints
 
 import pytest
@@ -20,7 +19,7 @@ from kiosk.catalogue.loader import CatalogueInvalidError, load_catalogue
 from kiosk.catalogue.model import DEFAULT_ATTACHMENT_BYTES, DEFAULT_ATTACHMENT_PAGES
 from kiosk.catalogue.schema import attachments_of
 from kiosk.config import ConfigError, KioskConfig, ScannerConfig, load_config
-from kiosk.diagnostics import run_check
+from kiosk.staff.diagnostics import check_scanner
 from tests.kiosk.catalogue.test_loader import copy_catalogue, edit
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "config" / "kiosk.example.toml"
@@ -83,7 +82,7 @@ def test_the_example_file_lists_every_scanner_setting_at_its_default() -> None:
 def test_the_kiosk_carries_its_scanner_and_the_technician_can_test_it(tmp_path: Path) -> None:
     kiosk = build_kiosk(config_with(tmp_path), DemoSetup(enabled=True, fast=True))
     try:
-        assert isinstance(kiosk.extras["scanner"], SimulatedScanner)
+        assert isinstance(kiosk.scanner, SimulatedScanner)
         ok, detail = kiosk.device_check("scanner")
         assert ok and "200 dpi" in detail
     finally:
@@ -91,10 +90,9 @@ def test_the_kiosk_carries_its_scanner_and_the_technician_can_test_it(tmp_path: 
 
 
 def test_the_technician_sees_a_scanner_that_cannot_work() -> None:
-    missing: Any = SimpleNamespace(extras={"scanner": SaneScanner("test", program="scanimage-not-here")})
-    ok, detail = run_check(missing, "scanner")
+    ok, detail = check_scanner(SaneScanner("test", program="scanimage-not-here"))
     assert not ok and "sane-utils" in detail
-    ok, detail = run_check(SimpleNamespace(extras={}), "scanner")  # type: ignore[arg-type]
+    ok, detail = check_scanner(None)
     assert not ok
 
 

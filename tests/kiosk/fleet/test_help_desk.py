@@ -27,7 +27,7 @@ from kiosk.help.desk import (
     build_help_desk,
 )
 from kiosk.i18n import Translator
-from kiosk.receipts import print_document
+from kiosk.receipts.documents import print_document
 from printing.documents import HelpSlipData, Issuer
 from printing.help_slip import render_help_slip
 
@@ -140,6 +140,7 @@ def alertmanager() -> Iterator[_FakeAlertmanager]:
     am.server.shutdown()
 
 
+@pytest.mark.integration  # HTTP on 127.0.0.1
 def test_alertmanager_gets_the_ward_labels_and_nothing_personal(alertmanager: _FakeAlertmanager) -> None:
     clock = Clock()
     desk = AlertmanagerHelpDesk(alertmanager.url, LABELS, "2", repeat_s=60.0, clock=clock,
@@ -161,6 +162,7 @@ def test_alertmanager_gets_the_ward_labels_and_nothing_personal(alertmanager: _F
     assert alertmanager.posted[-1][0]["endsAt"] == alertmanager.posted[-1][0]["startsAt"]
 
 
+@pytest.mark.integration  # HTTP on 127.0.0.1
 def test_when_alertmanager_is_unreachable_a_slip_is_printed_instead(tmp_path: Path) -> None:
     printer = PdfFolderPrinter(tmp_path / "out")
     fallback = SlipHelpDesk(slip_printer(printer), "3")

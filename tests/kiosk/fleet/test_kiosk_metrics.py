@@ -18,6 +18,8 @@ from kiosk.config import load_config
 from kiosk.fleet.instrument import card_error_reason
 from kiosk.help.desk import SlipHelpDesk
 
+pytestmark = pytest.mark.integration  # a whole demo kiosk, its portal simulator and /metrics on 127.0.0.1
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -49,7 +51,7 @@ def test_a_kiosk_with_a_metrics_address_counts_what_happens_on_it(tmp_path: Path
         assert value(before, "kiosk_up", kiosk="KIOSK-42", ward="26734", province="01") == 1.0
         assert value(before, "kiosk_device_up", device="reader") == 1.0
         assert value(before, "kiosk_printer_state", state="ready") == 1.0
-        kiosk.card_reader.insert(kiosk.extras["card_image"])  # the simulator's own method passes through
+        kiosk.card_reader.insert(kiosk.card_image)  # the simulator's own method passes through
         kiosk.read_card(kiosk.access_key_from_typed("001190012345", date(1990, 3, 14), date(2030, 3, 14)))
         with pytest.raises(Exception):  # noqa: B017 - the kiosk's own card error, whatever its class
             kiosk.read_card(kiosk.access_key_from_typed("001190012345", date(1990, 3, 15), date(2030, 3, 14)))

@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from kiosk.fleet import metrics as m
 from kiosk.fleet.metrics import FileRow, KioskLabels, KioskMetrics, QueueSnapshot, StateSources, series_ceiling
-from kiosk.stats import compute_statistics
+from kiosk.staff.statistics import compute_statistics
 from offline_cache import ReceiptFacts, SqliteSubmissionQueue, StaticKeyProvider
 
 SERVICES = ("id_confirmation", "judicial_record", "traffic_fine")

@@ -28,6 +28,7 @@ def need(tool: str) -> str:
     return path
 
 
+@pytest.mark.integration  # runs promtool, amtool or the kiosk command
 def test_promtool_accepts_the_shipped_rules() -> None:
     done = subprocess.run([need("promtool"), "check", "rules", *(str(RULES / n) for n in RULE_FILES)],
                           check=False, capture_output=True, text=True, timeout=60)
@@ -35,6 +36,7 @@ def test_promtool_accepts_the_shipped_rules() -> None:
     assert "SUCCESS: 7 rules found" in done.stdout and "SUCCESS: 12 rules found" in done.stdout
 
 
+@pytest.mark.integration  # runs promtool, amtool or the kiosk command
 def test_the_written_province_passes_promtool_and_amtool_and_routes_by_ward(tmp_path: Path) -> None:
     done = subprocess.run([*KIOSK, "--lang", "en", "fleet", "rules", "--out", str(tmp_path),
                            "--ward", "26734=http://127.0.0.1:9100/w1", "--ward", "26737=http://127.0.0.1:9100/w2"],
@@ -58,6 +60,7 @@ def test_the_written_province_passes_promtool_and_amtool_and_routes_by_ward(tmp_
     assert route("alertname=PortalOutage", "province=01") == "province"
 
 
+@pytest.mark.integration  # runs promtool, amtool or the kiosk command
 def test_a_bad_ward_option_is_a_usage_error(tmp_path: Path) -> None:
     done = subprocess.run([*KIOSK, "--lang", "en", "fleet", "rules", "--out", str(tmp_path), "--ward", "26734"],
                           check=False, capture_output=True, text=True, timeout=60)
@@ -79,6 +82,7 @@ def _series(name: str, values: str, k: str = "K1", w: str = "W1", **extra: str) 
     return {"series": f"{name}{{{labels}}}", "values": values}
 
 
+@pytest.mark.integration  # runs promtool, amtool or the kiosk command
 def test_alerts_fire_when_they_should_and_not_otherwise(tmp_path: Path) -> None:
     promtool = need("promtool")
     write_province(tmp_path, ProvinceSetup())

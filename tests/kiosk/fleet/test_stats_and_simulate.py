@@ -14,9 +14,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from kiosk.config import load_config
 from kiosk.fleet.simulate import Simulation, SimulationOptions, free_port_block
-from kiosk.fleet.stats import FleetStatistics, parse_when, period, render_csv, render_table
+from kiosk.fleet.stats import FleetStatistics, _quantile, parse_when, period, render_csv, render_table
 from kiosk.i18n import Translator
-from kiosk.stats import VN, compute_statistics
+from kiosk.staff.statistics import compute_statistics
+from kiosk.vietnam import VIETNAM_TIME
 from offline_cache import FileKeyProvider, SqliteSubmissionQueue
 
 KIOSK = [str(Path(sys.executable).with_name("kiosk"))]
@@ -25,7 +26,7 @@ KIOSK = [str(Path(sys.executable).with_name("kiosk"))]
 def test_days_are_whole_vietnam_days_with_the_last_one_included() -> None:
     start = parse_when("2026-11-23", end=False)
     end = parse_when("2026-11-23", end=True)
-    assert dt.datetime.fromtimestamp(start, VN) == dt.datetime(2026, 11, 23, tzinfo=VN)
+    assert dt.datetime.fromtimestamp(start, VIETNAM_TIME) == dt.datetime(2026, 11, 23, tzinfo=VIETNAM_TIME)
     assert end - start == 86_400
     assert parse_when("2026-11-23T10:00:00+07:00", end=False) == start + 10 * 3600
     now = parse_when("2026-11-23T12:00:00+07:00", end=False)
@@ -35,6 +36,12 @@ def test_days_are_whole_vietnam_days_with_the_last_one_included() -> None:
         period("2026-11-24", "2026-11-23", now=now + 10 * 86_400)
     with pytest.raises(ValueError, match="not a day"):
         parse_when("23/11/2026", end=False)
+
+
+def test_the_median_is_interpolated_within_buckets_as_prometheus_does() -> None:
+    assert _quantile(0.5, {"60.0": 1, "120.0": 3, "+Inf": 4}) == 90.0
+    assert _quantile(0.5, {"60.0": 0, "120.0": 0, "+Inf": 4}) == 120.0  # beyond the last bound: the bound
+    assert _quantile(0.5, {"60.0": 0, "+Inf": 0}) is None
 
 
 def test_figures_render_as_a_table_and_as_csv() -> None:
@@ -48,6 +55,7 @@ def test_figures_render_as_a_table_and_as_csv() -> None:
     assert "by_service,judicial_record,,2" in rows and "journeys,judicial_record,sent,2" in rows
 
 
+@pytest.mark.integration  # HTTP on 127.0.0.1 or the kiosk command
 def test_stats_cli_says_in_one_line_when_prometheus_cannot_be_reached() -> None:
     done = subprocess.run([*KIOSK, "--lang", "en", "fleet", "stats", "--prometheus", "http://127.0.0.1:9"],
                           check=False, capture_output=True, text=True, timeout=60)
@@ -64,6 +72,7 @@ def metric_samples(port: int) -> list[tuple[str, dict[str, str], float]]:
     return [(s.name, s.labels, s.value) for f in text_string_to_metric_families(text) for s in f.samples]
 
 
+@pytest.mark.integration  # HTTP on 127.0.0.1 or the kiosk command
 def test_each_simulated_kiosk_serves_its_own_metrics_and_keeps_real_files(tmp_path: Path) -> None:
     base = free_port_block(3, start=31000)
     sim = Simulation(SimulationOptions(kiosks=3, port_base=base, ward=None, journey_every_s=0.05, max_journeys=8,
@@ -98,6 +107,7 @@ def test_each_simulated_kiosk_serves_its_own_metrics_and_keeps_real_files(tmp_pa
         sim.close()
 
 
+@pytest.mark.integration  # HTTP on 127.0.0.1 or the kiosk command
 def test_simulate_cli_runs_for_its_duration_and_names_a_taken_port() -> None:
     base = free_port_block(2, start=32000)
     done = subprocess.run([*KIOSK, "--lang", "en", "fleet", "simulate", "--kiosks", "2", "--port-base", str(base),

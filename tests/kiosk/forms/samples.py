@@ -10,8 +10,8 @@ from kiosk.catalogue.holidays import HolidayCalendar, load_holidays
 from kiosk.catalogue.loader import load_catalogue
 from kiosk.catalogue.model import Catalogue, ServiceSpec
 from kiosk.forms.address import wards
+from kiosk.forms.engine import FormSession, FormSettings
 from kiosk.forms.fields import ScannedPage
-from kiosk.forms.session import FormSession, FormSettings
 from kiosk.i18n import Translator
 
 NOW = datetime(2026, 11, 24, 9, 30)  # a Tuesday
@@ -70,6 +70,21 @@ ANSWERS: dict[str, dict[str, object]] = {
     },
     "file_status": {"file_code": "000.00.01.H26-260930-0012"},
     "hospital_checkin": {},
+    "death_combined": {
+        "scope": "4", "applicant.phone": "0912345678", "applicant.relation": "child",
+        "deceased.full_name": "nguyễn văn bình", "deceased.sex": "M", "deceased.date_of_birth": "01/01/1950",
+        "deceased.id_number": "001050012345", "deceased.date_of_death": "20/11/2026",
+        "deceased.place_of_death": "Bệnh viện Bạch Mai", "deceased.residence": hcmc_address("3 Hàng Bạc"),
+        "death_notice.scan": [PAGE], "deceased.insurance_number": "0123456789", "allowance.payout": "bank",
+        "allowance.bank_account": "0011001234567", "allowance.bank_name": "Vietcombank", "survivor.kind": "monthly",
+        "survivor.relatives": [{"full_name": "Trần Thị Cúc", "date_of_birth": "02/02/1955", "relation": "spouse"}],
+        "survivor.papers": [PAGE],
+    },
+    "permanent_residence": {
+        "applicant.phone": "0912345678", "case": "rented", "residence.address": hcmc_address("7 Pasteur"),
+        "is_head": True, "proof.rental_scan": [PAGE], "rental.people": 2, "rental.floor_area": 30,
+        "consent.method": "paper", "proof.consent_scan": [PAGE],
+    },
 }
 
 

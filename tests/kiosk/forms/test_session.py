@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.catalogue.loader import load_catalogue
-from kiosk.forms.session import FormIncompleteError
+from kiosk.forms.engine import FormIncompleteError
 from tests.kiosk.forms.samples import ANSWERS, IDENTITY, NOW, PAGE, fill, new_form
 
 SHIPPED = load_catalogue().codes()
@@ -14,7 +14,7 @@ SHIPPED = load_catalogue().codes()
 
 def test_answers_exist_for_every_shipped_service() -> None:
     assert sorted(ANSWERS) == sorted(SHIPPED)
-    assert len(SHIPPED) == 10
+    assert len(SHIPPED) == 12
 
 
 @pytest.mark.parametrize("code", SHIPPED)
@@ -265,7 +265,7 @@ def test_a_chip_value_that_fails_its_check_is_asked_to_be_corrected() -> None:
 
 def test_form_settings_come_from_the_config_including_a_local_holidays_file(tmp_path: Path) -> None:
     from kiosk.config import load_config
-    from kiosk.forms.session import form_settings
+    from kiosk.forms.engine import form_settings
 
     local = tmp_path / "holidays.yaml"
     local.write_text("holidays:\n  - {date: 2026-11-25, name: {vi: Nghỉ, en: Day off}}\n", encoding="utf-8")

@@ -20,7 +20,7 @@ from kiosk.payment import (
     PaymentsOffError,
     PaymentUnavailableError,
 )
-from kiosk.receipts import receipt_payment
+from kiosk.receipts.desk import receipt_payment
 from tests.kiosk.payment.emv import decode
 
 pytestmark = pytest.mark.integration  # a whole demo kiosk with its portal simulator on 127.0.0.1
@@ -116,7 +116,8 @@ def test_receipt_payment_from_an_offer() -> None:
 
 
 def test_the_receipt_built_from_queue_facts_carries_the_fee(tmp_path: Path) -> None:
-    from kiosk.receipts import receipt_from_facts, render_for_config
+    from kiosk.receipts.desk import receipt_from_facts
+    from kiosk.receipts.documents import render_for_config
     from offline_cache import ReceiptFacts
     from tests.printing.conftest import pdf_text
 

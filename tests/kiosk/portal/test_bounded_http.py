@@ -299,19 +299,16 @@ def test_the_deadline_still_holds_in_a_forked_child() -> None:
 
 
 def test_the_technician_portal_check_does_not_follow_a_redirect(tmp_path: Path) -> None:
-    from types import SimpleNamespace
+    from kiosk.config import KioskConfig, load_config
+    from kiosk.staff.diagnostics import check_portal
 
-    from kiosk.config import load_config
-    from kiosk.diagnostics import run_check
-
-    def kiosk_for(url: str) -> object:  # the check reads only the settings of the kiosk it is given
-        return SimpleNamespace(config=load_config(None, {"kiosk": {"data_dir": str(tmp_path)},
-                                                         "portal": {"base_url": url}}))
+    def config_for(url: str) -> KioskConfig:  # the check reads only the settings it is given
+        return load_config(None, {"kiosk": {"data_dir": str(tmp_path)}, "portal": {"base_url": url}})
 
     with serve(json_reply(200, {"ok": True})) as (elsewhere, received), \
             serve(redirect_reply(302, elsewhere + "/v1/health")) as (url, _):
-        ok, line = run_check(kiosk_for(url), "portal")  # type: ignore[arg-type]
+        ok, line = check_portal(config_for(url))
         assert not ok and "config_redirect" in line and elsewhere in line
         assert received.requests == []
-        ok, line = run_check(kiosk_for(elsewhere), "portal")  # type: ignore[arg-type]
+        ok, line = check_portal(config_for(elsewhere))
         assert ok and "HTTP 200" in line

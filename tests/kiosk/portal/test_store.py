@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.portal.simulator.store import VN, IdempotencyConflict, SimulatorStore, body_hash, due_date
+from kiosk.portal.simulator.store import IdempotencyConflict, SimulatorStore, body_hash, due_date
+from kiosk.vietnam import VIETNAM_TIME
 
 BODY = {"procedure_code": "1.004194", "agency_code": "000.00.01.H26", "channel": "kiosk",
         "applicant": {"id_number": "001090001234", "full_name": "Trần Văn Bình"}, "form": {"data": {"a": 1}}}
@@ -13,7 +14,7 @@ BODY = {"procedure_code": "1.004194", "agency_code": "000.00.01.H26", "channel":
 
 class Clock:
     def __init__(self) -> None:
-        self.now = dt.datetime(2026, 11, 24, 9, 0, tzinfo=VN).timestamp()
+        self.now = dt.datetime(2026, 11, 24, 9, 0, tzinfo=VIETNAM_TIME).timestamp()
 
     def __call__(self) -> float:
         return self.now
@@ -43,8 +44,8 @@ def test_file_codes_count_per_agency_and_day(store: SimulatorStore) -> None:
 
 
 def test_due_date_skips_weekends() -> None:
-    friday = dt.datetime(2026, 11, 27, 10, 0, tzinfo=VN).timestamp()
-    due = dt.datetime.fromtimestamp(due_date(friday, 2), VN)
+    friday = dt.datetime(2026, 11, 27, 10, 0, tzinfo=VIETNAM_TIME).timestamp()
+    due = dt.datetime.fromtimestamp(due_date(friday, 2), VIETNAM_TIME)
     assert due.date() == dt.date(2026, 12, 1) and due.hour == 17
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from kiosk.catalogue.loader import load_catalogue
 from kiosk.config import load_config
-from kiosk.updates.store import ReleaseStore, applied_catalogue
+from kiosk.updates.applied import applied_catalogue
+from kiosk.updates.store import ReleaseStore
 from tests.kiosk.updates.conftest import break_catalogue, rename_service
 
 

@@ -14,8 +14,8 @@ from devices.card.lds.com import parse_com
 from devices.card.lds.dg14 import parse_dg14
 from devices.card.lds.files import FID_CARD_ACCESS, FID_COM, FID_SOD, dg_fid
 from devices.card.lds.security_infos import ChipAuthenticationPublicKeyInfo, PaceInfo, parse_security_infos
-from devices.card.passive_auth import verify_passive_auth
-from devices.card.trust_store import TrustStore
+from devices.card.trust.passive_auth import verify_passive_auth
+from devices.card.trust.trust_store import TrustStore
 
 PROFILES = shipped_profiles_folder()
 TODAY = datetime.now(UTC).date()
@@ -193,7 +193,7 @@ def test_photo_that_is_not_jpeg_is_a_profile_error(tmp_path: Path, issuer: TestI
 
 
 def test_forged_aa_and_ca_keys_pass_their_own_checks_but_fail_passive_auth(demo: CardImage) -> None:
-    from devices.card.active_auth import sign_active_auth, verify_active_auth
+    from devices.card.protocol.active_auth import sign_active_auth, verify_active_auth
 
     forged = tamper(tamper(demo, 15), 14)
     assert forged.aa_private_key is not demo.aa_private_key

@@ -1,0 +1,97 @@
+"""The face check: camera frames judged against the chip's photo by the face verifier, and its views.
+
+The chip's portrait (ICAO 9303-10 DG2) is the reference; a volunteer signed in from the help screen may vouch
+instead when the check cannot decide.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from devices.face.errors import FaceCheckError
+from kiosk.journey import metrics_hooks
+from kiosk.journey.commands import Frame
+from kiosk.journey.context import VisitContext, replace_view
+from kiosk.journey.views import LineView, ScreenView
+
+log = logging.getLogger(__name__)
+
+
+def start_face(ctx: VisitContext) -> None:
+    ctx.state.face = None
+    ctx.state.face_frames = 0
+    ctx.state.face_failed = ""
+    photo = ctx.state.identity.photo if ctx.state.identity is not None else None
+    try:
+        if photo is None:
+            raise FaceCheckError("the chip holds no photo")
+        ctx.parts.face_verifier.set_reference(photo)
+    except FaceCheckError as exc:
+        ctx.stop_camera()
+        ctx.state.face_failed = getattr(exc, "message_key", "") or "face.check_unavailable"
+        ctx.state.screen = "face_failed"
+        return
+    ctx.start_camera()
+    ctx.state.screen = "face"
+
+
+def face_decided(ctx: VisitContext) -> None:
+    result = ctx.parts.face_verifier.result()
+    ctx.stop_camera()
+    log.info("face check decision=%s frames=%s", result.decision.value, result.frames_seen)
+    metrics_hooks.face_decided(ctx, result.decision.value)
+    if result.matched:
+        ctx.session.face_verified("camera")
+        ctx.state.screen = "services"
+        return
+    ctx.state.face_failed = f"journey.face_{result.decision.value}"
+    ctx.state.screen = "face_failed"
+
+
+def tap_face_failed(ctx: VisitContext, target: str) -> None:
+    if target == "try_again":
+        start_face(ctx)
+    elif target == "staff_vouch" and ctx.session.helper is not None:
+        ctx.session.face_verified("staff")
+        metrics_hooks.face_decided(ctx, "staff_vouched")   # the assisted path, counted apart from a match
+        ctx.state.screen = "services"
+
+
+def view_face(ctx: VisitContext) -> ScreenView:
+    view = ctx.simple("face", "journey.face", "journey.face_say", choices=ctx.nav(back=False))
+    feedback = ctx.state.face
+    lines: tuple[LineView, ...] = ()
+    if feedback is not None:
+        key = feedback.challenge_key or feedback.hint_key
+        if key:
+            lines = (LineView("", ctx.t(key), "info"),)
+    return replace_view(view, camera=True, lines=lines)
+
+
+def view_face_failed(ctx: VisitContext) -> ScreenView:
+    choices = [ctx.choice("try_again", "journey.try_again")]
+    if ctx.session.helper is not None:
+        choices.append(ctx.choice("staff_vouch", "journey.staff_vouch", "secondary"))
+    view = ctx.simple("face_failed", "journey.face_failed", choices=(*choices, *ctx.nav(back=False)))
+    key = ctx.state.face_failed or "journey.face_needs_assistance"
+    return replace_view(view, error_key=key, error=ctx.t(key), prompts=(ctx.prompt(key),))
+
+
+def face_frame(ctx: VisitContext, frame: Frame) -> None:
+    """One camera frame on the face screen: judged, then decided, failed or kept looking."""
+    state = ctx.state
+    state.face_frames += 1
+    try:
+        state.face = ctx.parts.face_verifier.process(frame)
+    except FaceCheckError as exc:
+        state.face_failed = getattr(exc, "message_key", "") or "face.check_unavailable"
+        state.screen = "face_failed"
+        ctx.stop_camera()
+        return
+    if state.face.done:
+        face_decided(ctx)
+    elif state.face_frames >= ctx.parts.face_frames:
+        metrics_hooks.face_decided(ctx, "gave_up" if state.face.face_box is not None else "no_face")
+        state.face_failed = "face.needs_assistance"
+        state.screen = "face_failed"
+        ctx.stop_camera()

@@ -101,7 +101,7 @@ def preview_rate(driver: Any, seconds: float = 3.0) -> tuple[float, str]:
     started = time.monotonic()
     while time.monotonic() - started < seconds:
         detect(tap.read())
-        preview.repaint()
+        preview.grab()  # painted as on screen (the offscreen platform exposes no window to repaint)
     tap.stop()
     return preview.frames_shown / seconds, what
 

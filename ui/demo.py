@@ -35,9 +35,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from kiosk.journey import CameraResult, CardPlaced, CardRemoved, QrRead, ScreenView, Tap, Tick, Typed
+from kiosk.journey.display import text_scale_from_percent
 from kiosk.journey.persona import LOOKUPS, Counts, Persona, SpeechTimer, key_presses
 from kiosk.journey.shell import DemoSetup, FrameTap, KioskConfig, build_kiosk, load_config
 from kiosk.journey.staff import hash_pin
+from kiosk.journey.transcript import Transcript
 
 log = logging.getLogger(__name__)
 DEFAULT_SERVICE = "id_confirmation"
@@ -251,7 +253,8 @@ def qr_frame(text: str) -> np.ndarray:
 
 # ---- the persona, through the window ---------------------------------------------------------------------------
 def play_in_window(driver: Driver, persona: Persona, *, speech: SpeechTimer | None = None,
-                   shots: bool = False, stop_at: str = "", max_commands: int = 2000) -> Counts:
+                   shots: bool = False, stop_at: str = "", max_commands: int = 2000,
+                   transcript: Transcript | None = None) -> Counts:
     """`kiosk.journey.persona.play`, done with the window's widgets: the same counting, from the views drawn.
     With `stop_at`, the persona leaves the window to the caller on that screen (or "screen:field")."""
     counts = Counts(persona.service)
@@ -261,6 +264,8 @@ def play_in_window(driver: Driver, persona: Persona, *, speech: SpeechTimer | No
     last: tuple[str, str] | None = None
     typed: dict[str, str] = {}
     for _ in range(max_commands):
+        if transcript is not None:
+            transcript.add(view)
         shown = (view.screen, view.field)
         if (not view.pending and shown != last and view.screen != "welcome") or last is None:
             counts.screens += 1
@@ -397,8 +402,12 @@ def demo_config(config: KioskConfig, out: Path) -> KioskConfig:
     )
 
 
-def play_demo(driver: Driver, service: str, *, language: str = "vi", volunteer: bool = False) -> list[Counts]:
-    """One service (or a look-up, after sending the default service's file) with a screenshot of every screen."""
+def play_demo(driver: Driver, service: str, *, language: str = "vi", volunteer: bool = False,
+              text_scale: float = 1.0, high_contrast: bool = False,
+              transcript: Transcript | None = None) -> list[Counts]:
+    """One service (or a look-up, after sending the default service's file) with a screenshot of every screen, at
+    `text_scale` / `high_contrast` chosen as a citizen would, on the header's controls; `transcript` records the
+    screens of the screenshotted play."""
     silent = SpeechTimer(normalise=lambda text: text)
     silent.available = False
     rows: list[Counts] = []
@@ -408,6 +417,7 @@ def play_demo(driver: Driver, service: str, *, language: str = "vi", volunteer: 
         rows.append(play_in_window(driver, witness, speech=silent))
         receipt_qr = witness.receipt[0]
     persona = Persona(service, receipt_qr=receipt_qr)
+    choose_display(driver, text_scale, high_contrast)   # on the welcome screen, before the first screenshot
     if service in LOOKUPS or volunteer:
         # The visit begins by the driver's hand (the look-up's first tap, or "Bắt đầu" for the volunteer), so the
         # language is chosen once the visit is under way and the persona goes on from there.
@@ -416,14 +426,24 @@ def play_demo(driver: Driver, service: str, *, language: str = "vi", volunteer: 
         persona._card_placed = True   # the visit is under way: the next welcome screen is the end of it
     if language != driver.view.language:
         driver.tap(driver.window.header.language)
+    choose_display(driver, text_scale, high_contrast)   # kept if the visit's start cleared it
     if volunteer:
         # Assisted mode: the volunteer signs in through "Gọi cán bộ", then the citizen answers as always.
         sign_in_volunteer(driver)
         driver.shot("assisted")
         if service not in LOOKUPS:
             driver.insert_card()
-    rows.append(play_in_window(driver, persona, speech=silent, shots=True))
+    rows.append(play_in_window(driver, persona, speech=silent, shots=True, transcript=transcript))
     return rows
+
+
+def choose_display(driver: Driver, text_scale: float, high_contrast: bool) -> None:
+    """Tap the header's text size and contrast controls, as the citizen would, unless already so."""
+    display = driver.window.visit.display
+    if display.text_scale != text_scale:
+        driver.tap(f"text_size_{round(text_scale * 100)}")
+    if display.high_contrast != high_contrast:
+        driver.tap("high_contrast")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -435,11 +455,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.add_argument("--persona", choices=("elderly", "volunteer"), default="elderly")
     parser.add_argument("--visible", action="store_true")
+    parser.add_argument("--text-scale", default="100", help="text size in per cent: 100, 125 or 150")
+    parser.add_argument("--high-contrast", action="store_true")
     args = parser.parse_args(argv)
+    try:
+        text_scale = text_scale_from_percent(args.text_scale)
+    except ValueError as exc:
+        parser.error(str(exc))
     logging.basicConfig(level=logging.WARNING)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for old in [*out.glob("*.png"), *out.glob("*.pdf")]:
+    for old in [*out.glob("*.png"), *out.glob("*.pdf"), *out.glob("transcript.txt")]:
         old.unlink()
     config = demo_config(load_config(Path(args.config) if args.config else None), out)
     fixed = datetime.fromisoformat(config.ui.demo_clock)
@@ -456,7 +482,10 @@ def main(argv: list[str] | None = None) -> int:
     driver = Driver(window, out, visible_delay_ms=250 if args.visible else 0)
     printed: list[Path] = []
     try:
-        play_demo(driver, args.service, language=args.lang, volunteer=args.persona == "volunteer")
+        transcript = Transcript(args.lang)
+        play_demo(driver, args.service, language=args.lang, volunteer=args.persona == "volunteer",
+                  text_scale=text_scale, high_contrast=args.high_contrast, transcript=transcript)
+        transcript.write(out / "transcript.txt")
         folder = config.printer.output_dir
         documents = sorted(folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
         for n, document in enumerate(documents):
@@ -473,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         kiosk.close()
         shutil.rmtree(out / ".kiosk-data", ignore_errors=True)
         del app
-    for path in [*driver.shots, *printed]:
+    for path in [*driver.shots, *printed, out / "transcript.txt"]:
         print(path)
     return 0
 

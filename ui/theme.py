@@ -106,7 +106,7 @@ NORMAL = Palette()
 HIGH_CONTRAST = Palette(
     # Light on black with bright, saturated fills: for low vision and for glare on a panel in a bright hall.
     background="#000000", surface="#141414", text="#FFFFFF", muted_text="#E8E8E8", accent_text="#FFE600",
-    error_text="#FFB0A8", ok_text="#8CF5A8",
+    error_text="#FFC8C2", ok_text="#8CF5A8",
     header="#000000", header_text="#FFFFFF",
     primary="#FFE600", primary_text="#000000",
     secondary="#000000", secondary_text="#FFFFFF", pressed="#3A3A3A", border="#FFFFFF",
@@ -284,6 +284,8 @@ def button_roles(p: Palette | None = None) -> dict[str, tuple[str, str, str]]:
         "primary": (p.primary, p.primary_text, p.primary),
         "secondary": (p.secondary, p.secondary_text, p.border),
         "help": (p.help, p.help_text, p.help),
+        # Start over wipes the visit: outlined in the error colour so it never looks like "Quay lại" beside it.
+        "danger": (p.secondary, p.error_text, p.error_text),
         "success": (p.success, p.success_text, p.success),
         "header": (p.header, p.header_text, p.header_text),
         "selected": (p.selected, p.selected_text, p.selected),

@@ -19,9 +19,10 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.journey import Back, CardPlaced, CardRemoved, ChangeLanguage, Command, Help, Restart, ScreenView, Tap, Tick
+from kiosk.journey.display import DisplayPrefs
 from kiosk.journey.shell import (
     STAFF_STATES,
     AssistanceEnded,
@@ -32,6 +33,7 @@ from kiosk.journey.shell import (
     ViewVoice,
     watch_card,
 )
+from ui import theme
 from ui.context import UiContext
 from ui.screens import STAFF_PAGES
 from ui.screens.base import Screen
@@ -97,6 +99,10 @@ class KioskWindow(QWidget):
         self.header.language_clicked.connect(self._toggle_language)
         self.header.repeat_clicked.connect(self._repeat)
         self.header.secret_tapped.connect(self._secret_tap)
+        self.header.text_scale_chosen.connect(lambda scale: self._show_display(self.visit.set_text_scale(scale)))
+        self.header.high_contrast_toggled.connect(lambda on: self._show_display(self.visit.toggle_contrast(on)))
+        self.header.volume_down_clicked.connect(lambda: self._volume_changed(self.visit.quieter()))
+        self.header.volume_up_clicked.connect(lambda: self._volume_changed(self.visit.louder()))
         self.footer.back_clicked.connect(lambda: self.send(Back()))
         self.footer.start_over_clicked.connect(self._start_over)
         self.footer.call_staff_clicked.connect(lambda: self.send(Help()))
@@ -111,6 +117,13 @@ class KioskWindow(QWidget):
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
         self.installEventFilter(self)
+        self.dpi = ctx.kiosk.config.ui.screen_dpi
+        self.display: DisplayPrefs = self.visit.display
+        # The panel's dpi sizes every text and target; the visit's defaults put back 100 % and the normal theme.
+        theme.apply(QApplication.instance(), scale=self.display.text_scale,
+                    high_contrast=self.display.high_contrast, dpi=self.dpi)
+        self._show_display(self.display)
+        self.voice.follow_display(self.display)
         self.show_view(self.view)
 
     # ---- commands ----------------------------------------------------------------------------------------
@@ -167,6 +180,9 @@ class KioskWindow(QWidget):
         drawn again, so a timer tick neither resets a scrolled list nor takes a staff page away)."""
         unchanged = view == self.view and not force
         self.view = view
+        if self.visit.display != self.display:   # wiped: the next citizen starts from the defaults
+            self._show_display(self.visit.display)
+            self.voice.follow_display(self.display)
         if self.ctx.kiosk.session.state in STAFF_STATES:
             return  # the staff page stays; the visit's welcome comes back when the mode is left
         if unchanged and (self.current is not self.journey or self.journey.view == view):
@@ -205,7 +221,7 @@ class KioskWindow(QWidget):
     def _refresh_chrome(self) -> None:
         ctx = self.ctx
         self.header.set_texts(ctx.t("header_place", place=ctx.kiosk.place_name), ctx.t("repeat"),
-                              ctx.t("language_switch"))
+                              ctx.t("language_switch"), labels=ctx.t)
         self.footer.set_texts(ctx.t("common.back"), ctx.t("common.start_over"), ctx.t("common.call_staff"))
         if self.current is self.journey:
             ids = self.view.choice_ids()
@@ -278,6 +294,18 @@ class KioskWindow(QWidget):
         self._refresh_chrome()
         if isinstance(self.current, Screen):
             self.current.rebuild()
+
+    def _show_display(self, prefs: DisplayPrefs) -> None:
+        """The whole window at the visit's text size and theme, and the header's controls showing them."""
+        now = theme.current()
+        if (now.scale, now.high_contrast, now.dpi) != (prefs.text_scale, prefs.high_contrast, self.dpi):
+            theme.apply_prefs(prefs, self.dpi)
+        self.display = prefs
+        self.header.show_display(prefs)
+
+    def _volume_changed(self, prefs: DisplayPrefs) -> None:
+        self._show_display(prefs)
+        self.voice.volume_changed(prefs)
 
     def _repeat(self) -> None:
         if self.current is self.journey:

@@ -6,6 +6,8 @@ withdrawal ("withdrawal"), in the real window; "volunteer" signs a volunteer in 
 display (no $DISPLAY and no Qt platform chosen) it runs in a child process on Qt's offscreen platform, writes a PNG
 of every screen and the printed documents (the first as receipt.pdf) into DIR, and prints their paths. With a
 display it shows the same journey in a window. Without --service it plays the confirmation of the old ID number.
+`--text-scale 125|150` and `--high-contrast` play it at that text size / theme (chosen on the header's controls,
+as a citizen would); DIR/transcript.txt is the written record of every screen shown and every prompt spoken.
 Exit codes: 0 done, 1 the journey failed (or the data folder cannot be written), 2 usage or configuration error
 (an unknown service code).
 """
@@ -33,6 +35,9 @@ def register(sub: Any) -> None:
     demo.add_argument("--service", help="a service code, status_lookup or withdrawal (default: id_confirmation)")
     demo.add_argument("--persona", choices=("elderly", "volunteer"), default="elderly",
                       help="volunteer: a volunteer signs in through help first (assisted mode)")
+    demo.add_argument("--text-scale", choices=("100", "125", "150"), default="100",
+                      help="text size in per cent, as chosen on the header's controls")
+    demo.add_argument("--high-contrast", action="store_true", help="the high-contrast theme")
     demo.set_defaults(handler=_demo)
 
 
@@ -68,7 +73,9 @@ def _demo(args: argparse.Namespace, ctx: CliContext) -> int:
     out = Path(args.out).resolve()
     # `--lang` is the CLI's global option (the language of messages): the persona chooses the same on screen.
     command = [sys.executable, "-m", "ui.demo", "--out", str(out), "--lang", args.lang or "vi",
-               "--persona", args.persona]
+               "--persona", args.persona, "--text-scale", args.text_scale]
+    if args.high_contrast:
+        command.append("--high-contrast")
     if args.service:
         command += ["--service", args.service]
     if ctx.config_path:

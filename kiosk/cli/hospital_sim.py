@@ -11,12 +11,10 @@ Exit codes: 0 stopped cleanly, 1 could not start (port taken), 2 bad options.
 from __future__ import annotations
 
 import argparse
-import signal
-import threading
 from typing import Any
 
-from kiosk.cli.context import EXIT_FAILURE, EXIT_OK, CliContext
-from kiosk.cli.portal_sim import _number
+from kiosk.cli.context import EXIT_FAILURE, CliContext
+from kiosk.cli.portal_sim import _number, serve_until_stopped
 from kiosk.hospital.fhir import CodeSystems
 from kiosk.hospital.fhir_simulator import (
     DEFAULT_IDLE_TIMEOUT_S,
@@ -56,15 +54,4 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
     except OSError as exc:  # port taken
         ctx.warn("hospital.cli_sim_cannot_start", reason=ctx.os_reason(exc))
         return EXIT_FAILURE
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    ctx.say("hospital.cli_sim_listening", url=sim.url)
-    print(f"PORT={sim.port}", flush=True)  # machine-readable line for tests and scripts
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sim.stop()
-    return EXIT_OK
+    return serve_until_stopped(ctx, sim, "hospital.cli_sim_listening")

@@ -17,7 +17,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from kiosk.cli.context import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliContext, one_line
 from kiosk.portal.simulator import FaultSpecError, start_simulator
@@ -43,6 +43,33 @@ def _number(kind: Callable[[str], T], *, zero_ok: bool = False, most: float = ma
             raise argparse.ArgumentTypeError(f"must be a finite number {limits}: {text!r}")
         return value
     return parse
+
+
+class RunningServer(Protocol):
+    """What a simulator started on 127.0.0.1 offers the CLI: where it listens, and how to stop it."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    def stop(self) -> None: ...
+
+
+def serve_until_stopped(ctx: CliContext, sim: RunningServer, listening_key: str) -> int:
+    """Announce `sim` (a message, then a `PORT=` line for tests and scripts) and keep it serving until Ctrl+C or
+    SIGTERM; it is stopped on the way out, however that comes."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    ctx.say(listening_key, url=sim.url)
+    print(f"PORT={sim.port}", flush=True)  # machine-readable line for tests and scripts
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+    return EXIT_OK
 
 
 def register(sub: Any) -> None:
@@ -93,15 +120,4 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
     except sqlite3.Error as exc:
         ctx.warn("queue.cli_sim_cannot_start", reason=one_line(str(exc)))
         return EXIT_FAILURE
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    ctx.say("queue.cli_sim_listening", url=sim.url)
-    print(f"PORT={sim.port}", flush=True)  # machine-readable line for tests and scripts
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sim.stop()
-    return EXIT_OK
+    return serve_until_stopped(ctx, sim, "queue.cli_sim_listening")

@@ -12,6 +12,7 @@ them. A kiosk without a scanner keeps the camera snapshot (kiosk.journey.service
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from devices.scanner.scanner import ScannerError
 from kiosk.catalogue.model import FieldSpec
@@ -47,15 +48,14 @@ def handles(target: str) -> bool:
     return target in TAPS or target.startswith(PAGE_TAPS)
 
 
-def tap(ctx: VisitContext, spec: FieldSpec, target: str) -> None:
-    """A tap on an attachment question; "done" answers the question (moving on), every other stays on it."""
-    from kiosk.journey import service_steps
-
+def tap(ctx: VisitContext, spec: FieldSpec, target: str, answer: Callable[[VisitContext, str, object], None]) -> None:
+    """A tap on an attachment question; "done" answers the question through `answer` (the caller's, which moves on),
+    every other stays on it."""
     flow = flow_for(ctx, spec.key)
     if target == "done":
         attachment = finish(flow)
         if attachment is not None:
-            service_steps.answer(ctx, spec.key, attachment.form_value())
+            answer(ctx, spec.key, attachment.form_value())
         return
     page_tap(flow, target)
 

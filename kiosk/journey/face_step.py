@@ -1,7 +1,9 @@
 """The face check: camera frames judged against the chip's photo by the face verifier, and its views.
 
 The chip's portrait (ICAO 9303-10 DG2) is the reference; a volunteer signed in from the help screen may vouch
-instead when the check cannot decide.
+instead when the check cannot decide. Each check that ends without a match is recorded through
+`Session.face_check_failed` (audited, so the statistics count the paths taken); once it says the assisted path is
+due, the failed screen offers a volunteer's sign-in (EN 301 549 §5.3: never biometrics only).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from devices.face.errors import FaceCheckError
-from kiosk.journey import metrics_hooks
+from kiosk.journey import help_desk, metrics_hooks
 from kiosk.journey.commands import Frame
 from kiosk.journey.context import VisitContext, replace_view
 from kiosk.journey.views import LineView, ScreenView
@@ -46,6 +48,7 @@ def face_decided(ctx: VisitContext) -> None:
         return
     ctx.state.face_failed = f"journey.face_{result.decision.value}"
     ctx.state.screen = "face_failed"
+    ctx.session.face_check_failed(result.decision.value)
 
 
 def tap_face_failed(ctx: VisitContext, target: str) -> None:
@@ -55,6 +58,8 @@ def tap_face_failed(ctx: VisitContext, target: str) -> None:
         ctx.session.face_verified("staff")
         metrics_hooks.face_decided(ctx, "staff_vouched")   # the assisted path, counted apart from a match
         ctx.state.screen = "services"
+    elif target == "volunteer_sign_in" and ctx.session.face_assistance_due and ctx.parts.staff is not None:
+        help_desk.ask_volunteer_pin(ctx)
 
 
 def view_face(ctx: VisitContext) -> ScreenView:
@@ -72,6 +77,8 @@ def view_face_failed(ctx: VisitContext) -> ScreenView:
     choices = [ctx.choice("try_again", "journey.try_again")]
     if ctx.session.helper is not None:
         choices.append(ctx.choice("staff_vouch", "journey.staff_vouch", "secondary"))
+    elif ctx.session.face_assistance_due and ctx.parts.staff is not None:
+        choices.append(ctx.choice("volunteer_sign_in", "journey.volunteer_sign_in", "secondary"))
     view = ctx.simple("face_failed", "journey.face_failed", choices=(*choices, *ctx.nav(back=False)))
     key = ctx.state.face_failed or "journey.face_needs_assistance"
     return replace_view(view, error_key=key, error=ctx.t(key), prompts=(ctx.prompt(key),))
@@ -91,7 +98,9 @@ def face_frame(ctx: VisitContext, frame: Frame) -> None:
     if state.face.done:
         face_decided(ctx)
     elif state.face_frames >= ctx.parts.face_frames:
-        metrics_hooks.face_decided(ctx, "gave_up" if state.face.face_box is not None else "no_face")
+        decision = "gave_up" if state.face.face_box is not None else "no_face"
+        metrics_hooks.face_decided(ctx, decision)
         state.face_failed = "face.needs_assistance"
         state.screen = "face_failed"
         ctx.stop_camera()
+        ctx.session.face_check_failed(decision)

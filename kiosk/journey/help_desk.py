@@ -10,6 +10,7 @@ from devices.printer import PrinterError
 from kiosk.journey.context import VisitContext, replace_view
 from kiosk.journey.views import ChoiceView, InputView, LineView, ScreenView
 from kiosk.receipts.documents import issuer_for, print_document, render_for_config
+from kiosk.session.events import SessionState
 from kiosk.staff import StaffError
 from printing import HelpSlipData
 
@@ -19,7 +20,11 @@ HELP_CHECK_S = 3.0   # how often the help desk is asked whether staff answered, 
 
 def open_help(ctx: VisitContext) -> None:
     """"Gọi cán bộ": the help screen, and the request goes to the help desk at once (a slip printed, or staff
-    alerted); the screen then says only what the desk confirmed."""
+    alerted); the screen then says only what the desk confirmed. From the welcome screen this begins the visit, so
+    the help screen is not taken back to welcome as an idle kiosk's leftover."""
+    if ctx.session.state is SessionState.IDLE:
+        ctx.notice = ""
+        ctx.session.start()
     if ctx.state.screen != "help":
         ctx.state.help_from = ctx.state.screen
         ctx.state.help_printed = False
@@ -76,11 +81,18 @@ def tap_help(ctx: VisitContext, target: str) -> None:
     elif target == "close_help":
         ctx.state.screen = ctx.state.help_from or "welcome"
     elif target == "volunteer_sign_in" and ctx.parts.staff is not None:
-        ctx.state.typed.pop("pin", None)
-        ctx.state.input_error = ""
-        ctx.state.screen = "volunteer_pin"
+        ask_volunteer_pin(ctx)
     elif target == "volunteer_sign_out":
         ctx.session.end_assistance()
+
+
+def ask_volunteer_pin(ctx: VisitContext) -> None:
+    """The volunteer's PIN screen; after sign-in the visit goes back to where help was asked from."""
+    if ctx.state.screen not in ("help", "volunteer_pin"):
+        ctx.state.help_from = ctx.state.screen
+    ctx.state.typed.pop("pin", None)
+    ctx.state.input_error = ""
+    ctx.state.screen = "volunteer_pin"
 
 
 def tap_volunteer_pin(ctx: VisitContext, target: str) -> None:

@@ -65,10 +65,10 @@ def wants_appointment(ctx: VisitContext) -> bool:
             and APPOINTMENT not in ctx.state.answered)
 
 
-def tap_appointment(ctx: VisitContext, target: str, advance: Callable[[VisitContext], None]) -> None:
-    """A booked appointment tapped: the clinic is the appointment's and the slip is issued at once; "another
-    clinic": on to the usual questions."""
-    from kiosk.journey import submit  # submit issues through this module: imported when first needed
+def tap_appointment(ctx: VisitContext, target: str, advance: Callable[[VisitContext], None],
+                    send: Callable[[VisitContext], None]) -> None:
+    """A booked appointment tapped: the clinic is the appointment's and the slip is issued at once (`send`, the
+    caller's kiosk.journey.submit.send); "another clinic": on to the usual questions."""
 
     flow = ctx.state.hospital_flow
     hospital = ctx.state.hospital
@@ -89,7 +89,7 @@ def tap_appointment(ctx: VisitContext, target: str, advance: Callable[[VisitCont
     ctx.state.asked.append(APPOINTMENT)
     advance(ctx)
     if flow.chosen and ctx.state.screen == "review":
-        submit.send(ctx)
+        send(ctx)
 
 
 def issues_at_once(ctx: VisitContext, target: str) -> bool:

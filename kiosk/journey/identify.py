@@ -57,15 +57,7 @@ def card_placed(ctx: VisitContext) -> None:
 
 def look_for_card_qr(ctx: VisitContext) -> None:
     """The camera above the pad sees the card front: its QR code gives the access key (no typing)."""
-    ctx.start_camera()
-    text = ""
-    for _ in range(max(1, ctx.parts.qr_frames)):
-        frame = ctx.read_frame()
-        if frame is None:
-            break
-        text = card_qr_in(ctx, frame)
-        if text:
-            break
+    text = seen_card_qr(ctx)
     if not text:
         ctx.stop_camera()
         ctx.state.screen = "card_key_id"
@@ -74,7 +66,22 @@ def look_for_card_qr(ctx: VisitContext) -> None:
     qr_key(ctx, text)
 
 
-def card_qr_in(ctx: VisitContext, frame: Frame) -> str:
+def seen_card_qr(ctx: VisitContext, skip_id: str = "") -> str:
+    """Start the camera above the pad and look at a few frames for a card front's QR code: the first that holds an
+    access key ("" when none does), passing over the card whose ID number is `skip_id`. The camera is left on: each
+    caller knows whether the next step still needs it."""
+    ctx.start_camera()
+    for _ in range(max(1, ctx.parts.qr_frames)):
+        frame = ctx.read_frame()
+        if frame is None:
+            break
+        text = card_qr_in(ctx, frame, skip_id)
+        if text:
+            return text
+    return ""
+
+
+def card_qr_in(ctx: VisitContext, frame: Frame, skip_id: str = "") -> str:
     try:
         codes = ctx.parts.qr_scanner.decode(frame)
     except QrScannerUnavailableError:
@@ -83,6 +90,8 @@ def card_qr_in(ctx: VisitContext, frame: Frame) -> str:
         try:
             from_qr(code.text)
         except InvalidAccessKeyError:
+            continue
+        if skip_id and code.text.split("|", 1)[0] == skip_id:
             continue
         return code.text
     return ""

@@ -5,13 +5,13 @@ digits of the ID number) finds the file; a file still waiting can be withdrawn.
 from __future__ import annotations
 
 from devices.qr.scanner import QrScannerUnavailableError
+from kiosk.journey import payment_step, reprint_step, supplement, withdraw
 from kiosk.journey import questions as q
-from kiosk.journey import reprint_step, withdraw
 from kiosk.journey.commands import Frame
 from kiosk.journey.context import VisitContext, replace_view
+from kiosk.journey.lookup_end import finish_lookup
 from kiosk.journey.views import InputView, LineView, ScreenView
 from kiosk.portal.contract import PAYMENT_REQUESTED
-from kiosk.session.events import SessionState as S
 
 
 def decode(ctx: VisitContext, frame: Frame) -> list[str]:
@@ -47,8 +47,6 @@ def lookup(ctx: VisitContext, file_code: str, id_last4: str) -> None:
 
 
 def tap_status(ctx: VisitContext, target: str) -> None:
-    from kiosk.journey import payment_step, supplement
-
     if target == "withdraw" and can_withdraw(ctx):
         withdraw.open_confirm(ctx)
     elif target == "pay_now" and can_pay(ctx):
@@ -64,13 +62,6 @@ def tap_status(ctx: VisitContext, target: str) -> None:
 def tap_withdraw_done(ctx: VisitContext, target: str) -> None:
     if target == "finish":
         finish_lookup(ctx)
-
-
-def finish_lookup(ctx: VisitContext) -> None:
-    if ctx.session.state in (S.STATUS_LOOKUP, S.DONE):
-        ctx.session.finish()
-    else:
-        ctx.session.cancel()
 
 
 def can_withdraw(ctx: VisitContext) -> bool:
@@ -96,8 +87,6 @@ def can_pay(ctx: VisitContext) -> bool:
 
 
 def view_status(ctx: VisitContext) -> ScreenView:
-    from kiosk.journey import supplement
-
     status = ctx.state.status
     assert status is not None
     code, _ = ctx.state.status_query

@@ -23,7 +23,6 @@ set). The steps call them where the thing happens:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kiosk.session.events import SessionState
@@ -32,16 +31,6 @@ if TYPE_CHECKING:
     from kiosk.fleet.metrics import KioskMetrics
     from kiosk.journey.context import VisitContext
     from kiosk.payment import PaymentOffer
-
-@dataclass
-class JourneyTrack:
-    """What the metrics need to know when a visit ends; part of `VisitState`, so wiped with the visit."""
-
-    started: float | None = None     # the visit clock's monotonic seconds at the visit's first command
-    staff: bool = False              # a volunteer or staff member vouched for the face
-    rejected: bool = False           # the portal refused the last send
-    payments: set[str] = field(default_factory=set)   # file codes whose payment outcome was counted
-
 
 def _metrics(ctx: VisitContext) -> KioskMetrics | None:
     return ctx.parts.metrics
@@ -132,5 +121,5 @@ def withdrawal(ctx: VisitContext, kind: str) -> None:
         metrics.withdrawal(kind)
 
 
-__all__ = ["JourneyTrack", "face_decided", "payment_settled", "send_refused", "visit_began", "visit_ended",
+__all__ = ["face_decided", "payment_settled", "send_refused", "visit_began", "visit_ended",
            "withdrawal"]

@@ -25,10 +25,9 @@ import logging
 from devices.card.access_keys import InvalidAccessKeyError, from_qr
 from devices.card.errors import CardError
 from devices.card.identity import Identity
-from devices.qr.scanner import QrScannerUnavailableError
 from kiosk.catalogue.model import FieldSpec
+from kiosk.journey import identify, service_steps
 from kiosk.journey import questions as q
-from kiosk.journey import service_steps
 from kiosk.journey.context import VisitContext, replace_view
 from kiosk.journey.owner_flow import OwnerCardFlow
 from kiosk.journey.views import ChoiceView, LineView, ScreenView
@@ -206,24 +205,7 @@ def view_owner_card(ctx: VisitContext) -> ScreenView:
 
 def _card_qr(ctx: VisitContext, skip_id: str = "") -> str:
     """The card-front QR the camera above the pad sees (a few frames), skipping the applicant's own card."""
-    ctx.start_camera()
     try:
-        for _ in range(max(1, ctx.parts.qr_frames)):
-            frame = ctx.read_frame()
-            if frame is None:
-                return ""
-            try:
-                codes = ctx.parts.qr_scanner.decode(frame)
-            except QrScannerUnavailableError:
-                return ""
-            for code in codes:
-                try:
-                    from_qr(code.text)
-                except InvalidAccessKeyError:
-                    continue
-                if skip_id and code.text.split("|", 1)[0] == skip_id:
-                    continue
-                return code.text
-        return ""
+        return identify.seen_card_qr(ctx, skip_id)
     finally:
         ctx.stop_camera()

@@ -18,6 +18,8 @@ from kiosk.forms.views import money
 from kiosk.journey import metrics_hooks
 from kiosk.journey.context import VisitContext, lang_of
 from kiosk.journey.flows import PaymentFlow
+from kiosk.journey.lookup_end import finish_lookup
+from kiosk.journey.routes import routes
 from kiosk.journey.views import ChoiceView, LineView, ScreenView
 from kiosk.payment import PaymentError, PaymentOffer
 from kiosk.receipts.desk import receipt_payment
@@ -128,12 +130,10 @@ def tick(ctx: VisitContext) -> None:
 
 def reprint_paid(ctx: VisitContext) -> None:
     """The receipt again, now marked paid with the time the bank confirmed (the first one said "awaiting")."""
-    from kiosk.journey import submit
-
     flow = ctx.state.payment
     if flow is None:
         return
-    ctx.state.print_error = submit.print_paid_receipt(ctx)
+    ctx.state.print_error = routes().print_paid_receipt(ctx)
 
 
 def tap_payment(ctx: VisitContext, target: str) -> None:
@@ -151,9 +151,7 @@ def tap_payment(ctx: VisitContext, target: str) -> None:
 
 def leave(ctx: VisitContext, flow: PaymentFlow) -> None:
     if flow.origin == "status":
-        from kiosk.journey import lookup
-
-        lookup.finish_lookup(ctx)
+        finish_lookup(ctx)
     else:
         ctx.session.finish()
 
@@ -181,9 +179,7 @@ def view_payment(ctx: VisitContext) -> ScreenView:
     offer = flow.offer
     lang = lang_of(ctx.tr.language)
     if flow.origin == "submit":
-        from kiosk.journey import submit
-
-        head = [*submit.outcome_lines(ctx), *submit.due_line(ctx)]   # file code and result date, as on "done"
+        head = list(routes().receipt_head(ctx))   # file code and result date, as on "done"
     else:
         head = [LineView(ctx.t("journey.file_code"), flow.file_code, "info")]
     lines = [*head, *offer_lines(ctx, offer)]
@@ -219,7 +215,7 @@ def view_payment(ctx: VisitContext) -> ScreenView:
                       LineView(ctx.t("payment.status_label"), ctx.t("payment.waiting_line"), "info")]
             choices = [ctx.choice("pay_later", "payment.pay_later_button", "secondary")]
     if flow.origin == "submit":
-        prompts = [*submit.outcome_prompts(ctx), *submit.due_prompts(ctx), *prompts]
+        prompts = [*routes().receipt_prompts(ctx), *prompts]
     return ScreenView("payment", "payment.title", ctx.t("payment.title"), lines=tuple(lines),
                       choices=(*choices, ctx.choice("help", "journey.help", "nav")), prompts=tuple(prompts),
                       error_key=error, error=ctx.t(error) if error else "", language=ctx.tr.language,

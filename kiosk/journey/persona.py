@@ -150,6 +150,7 @@ class Persona:
         self.receipt_qr = receipt_qr
         self._card_placed = False
         self._card_for_withdrawal = False
+        self._item: dict[str, int] = {}   # the list item being answered, by list key (counted on the list's own screen)
 
     @property
     def uses_card(self) -> bool:
@@ -267,9 +268,11 @@ class Persona:
 
     def _group(self, view: ScreenView, key: str, part: str, items: list[Item]) -> Command:
         if not part:
+            # The list's own screen shows one line per item already added; a sub-question's lines are its help.
             filled = len(view.lines)
+            self._item[key] = filled
             return Tap("add" if filled < len(items) else "done")
-        item = items[min(len(view.lines), len(items) - 1)] if view.lines else items[0]
+        item = items[min(self._item.get(key, 0), len(items) - 1)]
         return self._single(view, item.answers.get(part), view.choice_ids())
 
 

@@ -11,9 +11,10 @@ from kiosk.forms.engine import FormSession
 from kiosk.forms.fields import ScannedPage
 from kiosk.forms.settings import FormSettings
 from kiosk.hospital.visit import SPECIALTY, HospitalVisit
-from kiosk.journey import documents_step, hospital_step, lookup
+from kiosk.journey import documents_step, hospital_step, lookup, submit
 from kiosk.journey import questions as q
 from kiosk.journey.context import VisitContext
+from kiosk.journey.routes import routes
 from kiosk.session.events import SessionState as S
 
 SERVICES_PER_PAGE = 6
@@ -85,9 +86,7 @@ def advance(ctx: VisitContext) -> None:
         return
     spec = q.next_field(form, ctx.state.answered)
     if spec is not None and spec.type == "owner_card":  # the owner places their own card (a card swap)
-        from kiosk.journey import owner_consent
-
-        owner_consent.begin(ctx, spec)
+        routes().owner_begin(ctx, spec)
         return
     if spec is not None:
         ctx.state.cursor = q.Cursor(spec.key, "ward" if spec.type == "address" else "")
@@ -145,7 +144,7 @@ def tap_question(ctx: VisitContext, target: str) -> None:
     if cursor is None or form is None:
         return
     if cursor.key == hospital_step.APPOINTMENT:
-        hospital_step.tap_appointment(ctx, target, advance)
+        hospital_step.tap_appointment(ctx, target, advance, submit.send)
         return
     if cursor.key == SPECIALTY:
         if target.startswith("choice:"):
@@ -171,7 +170,7 @@ def tap_question(ctx: VisitContext, target: str) -> None:
         if 0 <= index < len(offered):
             answer(ctx, spec.key, offered[index][1])
     elif documents_step.uses_scanner(ctx, spec) and documents_step.handles(target):
-        documents_step.tap(ctx, spec, target)   # pages one by one on the document scanner
+        documents_step.tap(ctx, spec, target, answer)   # pages one by one on the document scanner
     elif target == "scan" and spec.type == "attachment":
         answer(ctx, spec.key, scan(ctx))
     elif target == "next":

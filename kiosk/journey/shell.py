@@ -33,6 +33,8 @@ from kiosk.bootstrap import (
 from kiosk.config import ConfigError, KioskConfig, load_config
 from kiosk.i18n import Translator
 from kiosk.journey.commands import CardPlaced, CardRemoved, Command, Frame
+from kiosk.journey.context import lang_of
+from kiosk.journey.display import DisplayPrefs, apply_volume
 from kiosk.journey.visit import Visit
 from kiosk.session.events import (
     STAFF_STATES,
@@ -149,6 +151,20 @@ class ViewVoice:
         except Exception:  # a broken voice must not stop the visit
             logging.getLogger(__name__).warning("the voice could not say the prompts of %s", utterances[-1].screen)
         return len(messages)
+
+    def volume_changed(self, prefs: DisplayPrefs) -> int:
+        """The citizen chose a louder or quieter voice: the speaker takes it and says so at the new volume."""
+        volume = apply_volume(prefs, self.kiosk.guide)
+        try:
+            language = lang_of(self.visit.session.language)
+            self.kiosk.guide.speak_all([("ui.display_volume_now", {})], language, interrupt=True)
+        except Exception:  # a broken voice must not stop the visit
+            logging.getLogger(__name__).warning("the voice could not confirm the new volume")
+        return volume
+
+    def follow_display(self, prefs: DisplayPrefs) -> int:
+        """Put the speaker at `prefs`' volume without a word (a wipe back to the defaults)."""
+        return apply_volume(prefs, self.kiosk.guide)
 
 
 __all__ = ["STAFF_STATES", "AssistanceEnded", "AssistanceStarted", "ConfigError", "DataFolderError", "DemoSetup",

@@ -17,10 +17,19 @@ from kiosk.help import HelpResult
 from kiosk.hospital.visit import HospitalVisit, TicketOutcome
 from kiosk.journey.flows import PagesFlow, PaymentFlow, SupplementFlow
 from kiosk.journey.hospital_flow import HospitalFlow
-from kiosk.journey.metrics_hooks import JourneyTrack
 from kiosk.journey.owner_flow import OwnerCardFlow
 from kiosk.journey.questions import Cursor
 from kiosk.submissions import StatusOutcome, SubmitOutcome, WithdrawOutcome
+
+
+@dataclass
+class JourneyTrack:
+    """What the metrics count when a visit ends (kiosk.journey.metrics_hooks); wiped with the `VisitState`."""
+
+    started: float | None = None     # the visit clock's monotonic seconds at the visit's first command
+    staff: bool = False              # a volunteer or staff member vouched for the face
+    rejected: bool = False           # the portal refused the last send
+    payments: set[str] = field(default_factory=set)   # file codes whose payment outcome was counted
 
 
 @dataclass
@@ -95,4 +104,4 @@ class VisitState:
     error_params: dict[str, object] = field(default_factory=dict)
 
 
-__all__ = ["CardKey", "VisitState"]
+__all__ = ["CardKey", "JourneyTrack", "VisitState"]

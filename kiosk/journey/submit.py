@@ -212,6 +212,16 @@ def due_line(ctx: VisitContext) -> tuple[LineView, ...]:
     return (LineView("", note, "info"),) if note else ()
 
 
+def receipt_head(ctx: VisitContext) -> tuple[LineView, ...]:
+    """The file code and result date, as on the done screen: the head of the fee screen after a send."""
+    return (*outcome_lines(ctx), *due_line(ctx))
+
+
+def receipt_prompts(ctx: VisitContext) -> tuple[Prompt, ...]:
+    """What the done screen says about the file and its result date, said again above the fee screen's own."""
+    return (*outcome_prompts(ctx), *due_prompts(ctx))
+
+
 def due_prompts(ctx: VisitContext) -> tuple[Prompt, ...]:
     outcome = ctx.state.outcome
     if not isinstance(outcome, SubmitOutcome) or not due_note(outcome, ctx.tr.language):

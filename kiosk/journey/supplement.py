@@ -22,6 +22,7 @@ from kiosk.documents import DocumentCapture
 from kiosk.journey import documents_step
 from kiosk.journey.context import VisitContext
 from kiosk.journey.flows import PagesFlow, SupplementFlow
+from kiosk.journey.lookup_end import finish_lookup
 from kiosk.journey.views import LineView, ScreenView
 from kiosk.portal.contract import SUPPLEMENT_REQUESTED
 from kiosk.receipts.desk import supplement_receipt
@@ -77,9 +78,7 @@ def tap_supplement(ctx: VisitContext, target: str) -> None:
     if target == "send":
         send(ctx, flow)
     elif target == "finish":
-        from kiosk.journey import lookup
-
-        lookup.finish_lookup(ctx)
+        finish_lookup(ctx)
     elif documents_step.handles(target):
         documents_step.page_tap(flow.pages, target)
 
@@ -135,9 +134,7 @@ def tap_supplement_done(ctx: VisitContext, target: str) -> None:
     if target == "print_again" and flow.print_error:
         print_slip(ctx, flow)
     elif target == "finish":
-        from kiosk.journey import lookup
-
-        lookup.finish_lookup(ctx)
+        finish_lookup(ctx)
 
 
 def view_supplement(ctx: VisitContext) -> ScreenView:

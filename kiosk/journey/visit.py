@@ -73,7 +73,9 @@ from kiosk.journey.commands import (
     Typed,
 )
 from kiosk.journey.context import VisitContext, lang_of, replace_view
+from kiosk.journey.display import DisplayPrefs
 from kiosk.journey.parts import JourneyParts
+from kiosk.journey.routes import Routes, install
 from kiosk.journey.speech_queue import Cause, SpeechPolicy, Utterance
 from kiosk.journey.state import VisitState
 from kiosk.journey.views import LineView, ScreenView
@@ -86,6 +88,10 @@ SERVICES_PER_PAGE = service_steps.SERVICES_PER_PAGE
 
 Step = Callable[[VisitContext, str], None]
 View = Callable[[VisitContext], ScreenView]
+
+# Where a lower step hands over to a higher one (kiosk.journey.routes): the only place these jumps are wired.
+install(Routes(print_paid_receipt=submit.print_paid_receipt, receipt_head=submit.receipt_head,
+               receipt_prompts=submit.receipt_prompts, owner_begin=owner_consent.begin))
 
 # What a tap does on each screen (taps common to every screen are handled first, in Visit._tap).
 TAPS: dict[str, Step] = {
@@ -156,6 +162,7 @@ class Visit:
         self._wipe_reason: ev.WipeReason | None = None
         self._speech = SpeechPolicy()
         self._repeat = False
+        self._display = DisplayPrefs.defaults(parts.config.speech.volume)
         self.session.register_collaborator(self)
         self.session.subscribe(self._on_session_event)
 
@@ -171,6 +178,7 @@ class Visit:
             help_desk.close_request(self._ctx)
             self._speech.forget()
             self._clear()
+            self._display = DisplayPrefs.defaults(self.parts.config.speech.volume)  # nothing carries over
 
     def _on_session_event(self, event: ev.SessionEvent) -> None:
         if isinstance(event, ev.SessionWiped):
@@ -178,6 +186,32 @@ class Visit:
             reason = event.reason
             self._ctx.notice = {ev.WipeReason.CARD_REMOVED: "journey.notice_card_removed",
                                 ev.WipeReason.INACTIVITY: "journey.notice_inactivity"}.get(reason, "")
+
+    # ---- the citizen's text size, contrast and voice volume (kiosk.journey.display) -----------------------------
+    @property
+    def display(self) -> DisplayPrefs:
+        return self._display
+
+    def set_text_scale(self, scale: float) -> DisplayPrefs:
+        with self._lock:
+            self._display = self._display.with_text_scale(scale)
+            return self._display
+
+    def toggle_contrast(self, on: bool | None = None) -> DisplayPrefs:
+        """High contrast on/off (`on`, as the header's switch now shows it; None: the other way round)."""
+        with self._lock:
+            self._display = self._display.with_high_contrast(not self._display.high_contrast if on is None else on)
+            return self._display
+
+    def louder(self) -> DisplayPrefs:
+        with self._lock:
+            self._display = self._display.louder()
+            return self._display
+
+    def quieter(self) -> DisplayPrefs:
+        with self._lock:
+            self._display = self._display.quieter()
+            return self._display
 
     @property
     def identity(self) -> Identity | None:

@@ -90,15 +90,7 @@ def card_placed(ctx: VisitContext) -> None:
     """The card on the reader while withdrawal is asked: read it as at the start of a visit, compare the ID
     number's last four digits with the file's, keep only the answer."""
     ctx.session.card_inserted()
-    ctx.start_camera()
-    text = ""
-    for _ in range(max(1, ctx.parts.qr_frames)):
-        frame = ctx.read_frame()
-        if frame is None:
-            break
-        text = identify.card_qr_in(ctx, frame)
-        if text:
-            break
+    text = identify.seen_card_qr(ctx)
     ctx.stop_camera()
     if not text:
         ctx.state.withdraw_error = "journey.card_qr_not_seen"

@@ -17,27 +17,16 @@ import pytest
 
 from kiosk.i18n import Translator
 from kiosk.portal.client import PortalClient
-from kiosk.portal.sender import PortalSender
 from kiosk.portal.simulator import RunningSimulator, start_simulator
 from kiosk.portal.simulator.store import SimulatorStore
 from kiosk.submissions import SubmissionService
 from offline_cache import (
     CircuitBreaker,
-    FileKeyProvider,
-    SqliteSubmissionQueue,
     SubmissionState,
-    SyncPolicy,
-    SyncWorker,
 )
+from tests.integration.queue.conftest import AGENCY, make_service, payload, wait_for
 
 pytestmark = pytest.mark.integration
-
-AGENCY = "000.00.01.H26"
-
-
-def payload(n: int = 0) -> dict[str, object]:
-    return {"applicant": {"id_number": "001090001234", "full_name": "Lê Thị Mai"}, "form": {"data": {"n": n}}}
-
 
 @pytest.fixture
 def sim(tmp_path: Path) -> Iterator[RunningSimulator]:
@@ -46,33 +35,12 @@ def sim(tmp_path: Path) -> Iterator[RunningSimulator]:
     running.stop()
 
 
-def make_service(tmp_path: Path, sim: RunningSimulator, *, with_worker: bool,
-                 quiet_s: float = 0.0) -> SubmissionService:
-    queue = SqliteSubmissionQueue(tmp_path / "q.sqlite3", FileKeyProvider(tmp_path / "q.key"))
-    client = PortalClient(sim.url, kiosk_id="K", operator_id="OP", connect_timeout_s=1, read_timeout_s=1)
-    worker = None
-    if with_worker:
-        worker = SyncWorker(queue, PortalSender(client, AGENCY),
-                            SyncPolicy(backoff_base_s=0.05, backoff_max_s=0.2, breaker_failures=2,
-                                       breaker_probe_s=0.1, max_rate_per_s=0, idle_poll_s=0.05))
-    return SubmissionService(queue, client, AGENCY, worker=worker, first_retry_s=0.1, withdraw_quiet_s=quiet_s)
-
-
 @pytest.fixture
 def lone(tmp_path: Path, sim: RunningSimulator) -> Iterator[SubmissionService]:
     """No sync worker: the first try at Submit is the only send, so the test controls what reached the portal."""
     svc = make_service(tmp_path, sim, with_worker=False)
     yield svc
     svc.stop()
-
-
-def wait_for(predicate: object, timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.02)
-    raise AssertionError("condition not reached in time")
 
 
 def portal_status(sim: RunningSimulator, code: str) -> int:

@@ -1,8 +1,6 @@
-"""What every screen shares: its texts come from the message catalogue, its content is rebuilt on entry and on a
-language switch, and it is emptied when left, so no widget keeps a citizen's data after the session moves on.
-
-Screens only render and forward intent (to `kiosk.session` and the other core objects); the journey's rules live in
-the Qt-free core, as Anki keeps its scheduler out of `aqt`.
+"""What the staff pages share (the PIN pad, technician mode, the manager's statistics): texts from the message
+catalogue, content rebuilt on entry and on a language switch, and emptied when left, so no widget keeps what it
+showed. A citizen's screens are not `Screen`s: one page draws the visit's views (ui.screens.journey).
 """
 
 from __future__ import annotations
@@ -11,10 +9,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from ui.theme import SIZES
 from ui.widgets.buttons import BigButton
+from ui.widgets.scroll import TouchScrollArea
 
 if TYPE_CHECKING:
     from ui.context import UiContext
@@ -129,9 +128,7 @@ class Screen(QWidget):
         box.setSpacing(spacing)
         fill(box)
         box.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll = TouchScrollArea(cue_text=self.ctx.t("more_below"))
         scroll.setWidget(body)
         layout.addWidget(scroll, 1)
         leave = self.button(leave_key, "lock", role="help")

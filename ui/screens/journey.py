@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -37,6 +36,7 @@ from ui.theme import PALETTE, SIZES
 from ui.widgets.buttons import BigButton
 from ui.widgets.cardart import CardSlotWidget
 from ui.widgets.keyboard import OnScreenKeyboardWidget
+from ui.widgets.scroll import TouchScrollArea
 
 NAV = frozenset({"back", "help", "restart", "more_time", "repeat"})   # in the footer, header and overlay
 NUMBER_PAD = frozenset({"digits", "date", "month", "phone", "pin"})
@@ -86,9 +86,8 @@ class JourneyScreen(QWidget):
         self._body = QVBoxLayout(body)
         self._body.setContentsMargins(0, 0, 0, 0)
         self._body.setSpacing(SIZES.spacing_px)
-        self._scroll = QScrollArea()
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # A finger drags the list (kinetic), the bar is wide enough to hold, and a cue says when more lies below.
+        self._scroll = TouchScrollArea(cue_text=t("more_below"), gesture="touch")
         self._scroll.setWidget(body)
         # The list gives way to the keyboard: whatever is left after the question, the keys and the way on.
         self._scroll.setMinimumHeight(1)
@@ -109,6 +108,7 @@ class JourneyScreen(QWidget):
         clear_layout(self._body)
         clear_layout(self._bottom)
         self.preview = None
+        self._scroll.set_cue_text(self.t("more_below"))  # the visit's language may have changed
         self._render_top(view)
         if view.pending or view.screen in CARD_ART:
             caption = view.prompts[0].text if view.prompts else view.title
@@ -180,7 +180,7 @@ class JourneyScreen(QWidget):
                                        f"line_value_{n}"))
             row.addLayout(text, 1)
             if line.edit:
-                edit = BigButton(self.t("journey.change"), "keyboard", role="secondary", min_height=96, text_px=26)
+                edit = BigButton(self.t("journey.change"), "pencil", role="secondary", min_height=96, text_px=26)
                 edit.setObjectName(f"choice_{line.edit}")
                 edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
                 edit.setFixedSize(230, 96)

@@ -175,9 +175,10 @@ class FooterWidget(QWidget):
         row.setSpacing(SIZES.spacing_px)
         h = SIZES.footer_button_px
         self.back = BigButton("", "back", role="secondary", min_height=h)
-        self.start_over = BigButton("", "restart", role="secondary", min_height=h)
+        self.start_over = BigButton("", "restart", role="danger", min_height=h)
         self.call_staff = BigButton("", "help", role="help", min_height=h)
-        for b in (self.back, self.start_over, self.call_staff):
+        # Start over sits at the far end, away from "Quay lại", so a hand reaching for back never wipes the visit.
+        for b in (self.back, self.call_staff, self.start_over):
             _keep_space(b)
             row.addWidget(b, 1)
         self.back.clicked.connect(self.back_clicked)

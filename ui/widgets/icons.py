@@ -179,6 +179,15 @@ def _keyboard(p: QPainter, r: QRectF) -> None:
             p.drawPoint(QPointF(r.left() + w * (0.22 + 0.19 * col), r.top() + h * (0.4 + 0.15 * row)))
 
 
+def _pencil(p: QPainter, r: QRectF) -> None:
+    # "Change this answer" for any kind of answer: a keyboard would promise typing where the change is a choice.
+    w, h = r.width(), r.height()
+    tip = QPointF(r.left() + w * 0.18, r.top() + h * 0.82)
+    corners = [(0.22, 0.62), (0.66, 0.18), (0.82, 0.34), (0.38, 0.78)]
+    p.drawPolygon([tip, *(QPointF(r.left() + w * x, r.top() + h * y) for x, y in corners)])
+    p.drawLine(QPointF(r.left() + w * 0.58, r.top() + h * 0.26), QPointF(r.left() + w * 0.74, r.top() + h * 0.42))
+
+
 def _chart(p: QPainter, r: QRectF) -> None:
     w, h = r.width(), r.height()
     for i, k in enumerate((0.4, 0.65, 0.3)):
@@ -301,7 +310,7 @@ ICONS: dict[str, Draw] = {
     "back": _back, "next": _next, "restart": _restart, "help": _help, "card": _card, "face": _face,
     "speaker": _speaker, "globe": _globe, "check": _check, "cross": _cross, "printer": _printer,
     "search": _search, "document": _document, "hospital": _hospital, "baby": _baby, "home": _home,
-    "clock": _clock, "gear": _gear, "keyboard": _keyboard, "chart": _chart, "qr": _qr, "plus": _plus,
+    "clock": _clock, "gear": _gear, "keyboard": _keyboard, "pencil": _pencil, "chart": _chart, "qr": _qr, "plus": _plus,
     "person": _person, "lock": _lock, "erase": _erase, "suitcase": _suitcase, "scales": _scales, "car": _car,
     "shield": _shield, "text_size": _letter_a, "contrast": _contrast, "volume_down": _volume_down,
     "volume_up": _volume_up, "more_below": _more_below,

@@ -11,46 +11,26 @@ import pytest
 
 from kiosk.config import load_config
 from kiosk.i18n import Translator
-from kiosk.portal.client import PortalClient
-from kiosk.portal.sender import PortalSender
 from kiosk.portal.simulator import RunningSimulator
 from kiosk.submissions import SubmissionService
 from offline_cache import (
     Attachment,
     CircuitBreaker,
-    FileKeyProvider,
     QueueStorageFullError,
-    SqliteSubmissionQueue,
     SubmissionNotFoundError,
     SubmissionState,
-    SyncPolicy,
-    SyncWorker,
 )
-from tests.integration.queue.conftest import AGENCY, payload
+from tests.integration.queue.conftest import make_service, payload, wait_for
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def service(tmp_path: Path, sim: RunningSimulator) -> Iterator[SubmissionService]:
-    queue = SqliteSubmissionQueue(tmp_path / "q.sqlite3", FileKeyProvider(tmp_path / "q.key"))
-    client = PortalClient(sim.url, kiosk_id="K", operator_id="OP", connect_timeout_s=1, read_timeout_s=1)
-    worker = SyncWorker(queue, PortalSender(client, AGENCY),
-                        SyncPolicy(backoff_base_s=0.05, backoff_max_s=0.2, breaker_failures=2,
-                                   breaker_probe_s=0.1, max_rate_per_s=0, idle_poll_s=0.05))
-    svc = SubmissionService(queue, client, AGENCY, worker=worker, first_retry_s=0.1, withdraw_quiet_s=0.2)
+    svc = make_service(tmp_path, sim, with_worker=True, quiet_s=0.2)
     svc.start()
     yield svc
     svc.stop()
-
-
-def wait_for(predicate: object, timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.02)
-    raise AssertionError("condition not reached in time")
 
 
 def test_submit_sends_now_and_returns_file_code_and_due_date(service: SubmissionService,

@@ -3,28 +3,13 @@ the deceased declared once, the death notice scanned, one file code and status p
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.journey import CardPlaced, Tap, Tick, Typed
+from kiosk.journey import Tap, Typed
 from kiosk.journey.persona import Persona, play
 from tests.kiosk.journey.conftest import VOLUNTEER_PIN, Stand
-
-
-def pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
-    return " ".join(out.split())
-
-
-def to_services(stand: Stand) -> None:
-    stand.place()
-    view = stand.visit.handle(CardPlaced())
-    for _ in range(200):
-        if view.screen != "face":
-            break
-        view = stand.visit.handle(Tick())
-    assert view.screen == "services"
+from tests.kiosk.journey.ux_support import pdf_text, to_services
 
 
 def test_a_family_registers_a_death_with_the_funeral_allowance(make_stand: Callable[..., Stand]) -> None:
@@ -75,7 +60,7 @@ def test_a_volunteer_is_offered_before_the_questions_and_the_file_says_assisted(
         make_stand: Callable[..., Stand]) -> None:
     stand = make_stand()
     visit = stand.visit
-    to_services(stand)
+    to_services(stand, alone=False)
     view = visit.handle(Tap("service:death_combined"))
     assert view.screen == "assisted_offer"
     assert {"volunteer_sign_in", "continue_alone"} <= set(view.choice_ids())
@@ -96,7 +81,7 @@ def test_back_from_the_offer_returns_to_the_services_and_other_services_start_at
         make_stand: Callable[..., Stand]) -> None:
     stand = make_stand()
     visit = stand.visit
-    to_services(stand)
+    to_services(stand, alone=False)
     visit.handle(Tap("service:death_combined"))
     assert visit.handle(Tap("back")).screen == "services"
     assert visit.handle(Tap("service:permanent_residence")).screen == "question"
@@ -119,7 +104,7 @@ def test_a_kiosk_without_volunteers_offers_to_call_the_staff(make_stand: Callabl
     stand = make_stand()
     staff = dataclasses.replace(stand.kiosk.config.staff, volunteers=())
     stand.visit.parts.staff = StaffAuthenticator(staff, state_dir=tmp_path)
-    to_services(stand)
+    to_services(stand, alone=False)
     view = stand.visit.handle(Tap("service:death_combined"))
     assert view.screen == "assisted_offer" and "volunteer_sign_in" not in view.choice_ids()
     assert [p.key for p in view.prompts] == ["assisted.offer_staff_say"] and "help" in view.choice_ids()

@@ -62,6 +62,15 @@ def to_done(stand: Stand, persona: Persona) -> ScreenView:
     raise AssertionError(f"no done screen (on {view.screen} {view.field})")
 
 
+def start_checkin(stand: Stand) -> ScreenView:
+    """Card on the pad, face checked, the hospital check-in chosen: its first question."""
+    stand.place()
+    view = stand.visit.handle(CardPlaced())
+    while view.screen == "face":
+        view = stand.visit.handle(Tick())
+    return stand.visit.handle(Tap(f"service:{SERVICE}"))
+
+
 def values(view: ScreenView) -> dict[str, str]:
     return {line.label: line.value for line in view.lines}
 
@@ -102,11 +111,7 @@ def test_another_clinic_leads_to_the_clinic_question_and_back_returns_to_the_app
     stand = make_stand()
     booked = book(stand, "TMH", "Khám Tai Mũi Họng", MONDAY.replace(hour=10))
     visit = stand.visit
-    stand.place()
-    view = visit.handle(CardPlaced())
-    while view.screen == "face":
-        view = visit.handle(Tick())
-    view = visit.handle(Tap(f"service:{SERVICE}"))
+    view = start_checkin(stand)
     assert view.field == "appointment"
     # The one tap on the appointment is slow (insurance, hospital, printer): the UI shows the progress view.
     pending = visit.pending_view(Tap(f"choice:{booked}"))
@@ -128,11 +133,7 @@ def test_an_appointment_cancelled_meanwhile_is_said_and_the_number_is_taken_for_
     stand = make_stand()
     booked = book(stand, "TMH", "Khám Tai Mũi Họng", MONDAY.replace(hour=10))
     visit = stand.visit
-    stand.place()
-    view = visit.handle(CardPlaced())
-    while view.screen == "face":
-        view = visit.handle(Tick())
-    view = visit.handle(Tap(f"service:{SERVICE}"))
+    view = start_checkin(stand)
     store = store_of(stand)
     current = store.read("Appointment", booked)
     store.update("Appointment", booked, {**current, "status": "cancelled"}, current["meta"]["versionId"])

@@ -15,6 +15,7 @@ from kiosk.journey import CardPlaced, CardRemoved, Command, ScreenView, Tap, Tic
 from kiosk.journey.persona import Persona, play
 from kiosk.session.timer import ManualClock
 from tests.kiosk.journey.conftest import VOLUNTEER_PIN, Stand
+from tests.kiosk.journey.ux_support import drive, past_face
 
 
 def metered(stand: Stand) -> KioskMetrics:
@@ -44,21 +45,6 @@ def faces(metrics: KioskMetrics) -> dict[str, float]:
     counts = {o: sample(metrics, "kiosk_face_checks_total", outcome=o)
               for o in ("match", "no_match", "liveness_failed", "no_face", "staff_vouched", "gave_up", "other")}
     return {o: n for o, n in counts.items() if n}
-
-
-def drive(stand: Stand, persona: Persona, until: str) -> ScreenView:
-    view = stand.visit.view()
-    for _ in range(600):
-        if view.screen == until:
-            return view
-        command = persona.next_command(view)
-        assert command is not None, f"the visit ended on {view.screen} before {until}"
-        if isinstance(command, CardPlaced):
-            stand.place()
-        elif isinstance(command, CardRemoved):
-            stand.take()
-        view = stand.visit.handle(command)
-    raise AssertionError(f"never reached {until} (on {view.screen} {view.field})")
 
 
 def test_a_file_sent_counts_one_journey_with_its_time_and_one_automatic_face_match(
@@ -104,12 +90,7 @@ def test_a_volunteer_vouching_is_counted_apart_from_the_match_and_the_visit_as_h
     stand = make_stand(face="impostor", hospital=False)
     metrics = metered(stand)
     visit = stand.visit
-    stand.place()
-    view = visit.handle(CardPlaced())
-    for _ in range(400):
-        if view.screen != "face":
-            break
-        view = visit.handle(Tick())
+    view = past_face(stand, ticks=400)
     assert view.screen == "face_failed"
     assert faces(metrics) == {"no_match": 1.0}
     visit.handle(Tap("help"))

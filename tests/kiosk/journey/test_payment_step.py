@@ -6,41 +6,19 @@ status look-up offers "pay now" on the same screen; a fee is never asked for twi
 from __future__ import annotations
 
 import io
-import subprocess
 from collections.abc import Callable
-from pathlib import Path
 
 import zxingcpp
 from PIL import Image
 
-from kiosk.journey import CardPlaced, CardRemoved, QrRead, ScreenView, Tap, Tick
+from kiosk.journey import CardRemoved, QrRead, ScreenView, Tap, Tick
 from kiosk.journey.persona import Persona
 from kiosk.payment.vietqr import crc16_ccitt_false
 from kiosk.session.timer import ManualClock
 from tests.kiosk.journey.conftest import Stand
+from tests.kiosk.journey.ux_support import drive, pdf_text
 
 FEE_SERVICE = "temporary_residence"   # 7 000 đồng with no member listed
-
-
-def pdf_text(path: Path) -> str:
-    return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
-                    .decode().split())
-
-
-def drive(stand: Stand, persona: Persona, until: str, view: ScreenView | None = None) -> ScreenView:
-    """Play the persona until the visit shows `until` (the persona's own hands place and take the card)."""
-    view = view or stand.visit.view()
-    for _ in range(600):
-        if view.screen == until:
-            return view
-        command = persona.next_command(view)
-        assert command is not None, f"the visit ended on {view.screen} before {until}"
-        if isinstance(command, CardPlaced):
-            stand.place()
-        elif isinstance(command, CardRemoved):
-            stand.take()
-        view = stand.visit.handle(command)
-    raise AssertionError(f"never reached {until} (on {view.screen} {view.field})")
 
 
 def scanned_text(png: bytes) -> str:

@@ -81,6 +81,20 @@ def to_owner_card(stand: Stand) -> ScreenView:
     raise AssertionError("never reached the owner's card")
 
 
+def applicant_card_off(stand: Stand) -> None:
+    """Up to the card swap, then the applicant's card lifted off the pad."""
+    to_owner_card(stand)
+    stand.take()
+    stand.visit.handle(CardRemoved())
+
+
+def owner_card_read(stand: Stand, cards: dict[str, Any]) -> ScreenView:
+    """The swap done: the owner's card on the pad, its front's QR code seen."""
+    applicant_card_off(stand)
+    stand.kiosk.card_reader.insert(cards["owner"])
+    return stand.visit.handle(QrRead(cards["owner_qr"]))
+
+
 def test_the_owner_places_their_card_and_agrees(make_stand: Callable[..., Stand], cards: dict[str, Any]) -> None:
     stand = make_stand()
     visit = stand.visit
@@ -129,9 +143,7 @@ def test_the_applicants_own_card_is_not_the_owners_consent(make_stand: Callable[
                                                            cards: dict[str, Any]) -> None:
     stand = make_stand()
     visit = stand.visit
-    to_owner_card(stand)
-    stand.take()
-    visit.handle(CardRemoved())
+    applicant_card_off(stand)
     stand.place()
     view = visit.handle(QrRead(cards["applicant_qr"]))
     assert view.error_key == "owner.own_card" and view.title_key == "owner.owner_wait"
@@ -140,11 +152,7 @@ def test_the_applicants_own_card_is_not_the_owners_consent(make_stand: Callable[
 def test_only_the_applicants_card_ends_the_swap(make_stand: Callable[..., Stand], cards: dict[str, Any]) -> None:
     stand = make_stand()
     visit = stand.visit
-    to_owner_card(stand)
-    stand.take()
-    visit.handle(CardRemoved())
-    stand.kiosk.card_reader.insert(cards["owner"])
-    visit.handle(QrRead(cards["owner_qr"]))
+    owner_card_read(stand, cards)
     assert visit.handle(Tap("consent_yes")).title_key == "owner.swap_back"
     stand.take()
     visit.handle(CardRemoved())                        # the owner lifts the card …
@@ -158,11 +166,7 @@ def test_an_owner_who_does_not_agree_sends_the_citizen_back_to_the_choice(make_s
                                                                         cards: dict[str, Any]) -> None:
     stand = make_stand()
     visit = stand.visit
-    to_owner_card(stand)
-    stand.take()
-    visit.handle(CardRemoved())
-    stand.kiosk.card_reader.insert(cards["owner"])
-    visit.handle(QrRead(cards["owner_qr"]))
+    owner_card_read(stand, cards)
     visit.handle(Tap("consent_no"))
     stand.take()
     visit.handle(CardRemoved())

@@ -7,17 +7,13 @@ from collections.abc import Callable
 
 from kiosk.journey import Tap, Typed
 from tests.kiosk.journey.conftest import Stand
-from tests.kiosk.journey.ux_support import start_service, to_services
+from tests.kiosk.journey.ux_support import start_service, to_review, to_services
 
 
 def test_what_was_typed_is_taken_on_next_without_done(make_stand: Callable[..., Stand]) -> None:
     stand = make_stand()
     visit = stand.visit
-    to_services(stand)
-    start_service(stand, "id_confirmation")
-    visit.handle(Tap("choice:bank"))
-    visit.handle(Typed("applicant.phone", "0912345678"))
-    view = visit.handle(Tap("next"))
+    view = to_review(stand)   # the phone number typed, then "next" with no "done" on the keyboard
     assert view.screen == "review" and not view.error_key
     assert visit.form is not None and visit.form.value("applicant.phone") == "0912345678"
 

@@ -20,18 +20,9 @@ from kiosk.journey.persona import Persona, play
 from kiosk.session.events import SessionState
 from kiosk.session.timer import ManualClock
 from tests.kiosk.journey.conftest import Stand
+from tests.kiosk.journey.ux_support import past_face, to_services
 
 SERVICES = [s.code for s in load_catalogue().services if s.kind != "lookup"]
-
-
-def to_services(stand: Stand) -> None:
-    stand.place()
-    view = stand.visit.handle(CardPlaced())
-    for _ in range(200):
-        if view.screen != "face":
-            break
-        view = stand.visit.handle(Tick())
-    assert view.screen == "services"
 
 
 def test_the_demo_camera_shows_the_card_front_whose_qr_opens_the_chip(make_stand: Callable[..., Stand]) -> None:
@@ -80,7 +71,7 @@ def test_facts_read_from_the_chip_are_never_asked(make_stand: Callable[..., Stan
 def test_removing_the_card_mid_visit_wipes_everything(make_stand: Callable[..., Stand]) -> None:
     stand = make_stand()
     visit = stand.visit
-    to_services(stand)
+    to_services(stand, alone=False)
     view = visit.handle(Tap("service:id_confirmation"))
     view = visit.handle(Tap("choice:bank"))
     assert view.field == "applicant.phone"
@@ -99,7 +90,7 @@ def test_inactivity_warns_then_wipes(make_stand: Callable[..., Stand]) -> None:
     clock = ManualClock(1000.0)
     stand = make_stand(clock=clock)
     visit = stand.visit
-    to_services(stand)
+    to_services(stand, alone=False)
     settings = stand.kiosk.config.session
     clock.advance(settings.inactivity_warning_s + 1)
     view = visit.handle(Tick())
@@ -114,11 +105,16 @@ def test_inactivity_warns_then_wipes(make_stand: Callable[..., Stand]) -> None:
     assert visit.identity is None and stand.kiosk.session.identity is None
 
 
-def test_without_a_readable_qr_the_key_is_typed_with_dates_on_a_number_pad(make_stand: Callable[..., Stand]) -> None:
-    stand = make_stand()
+def without_card_qr(stand: Stand, *, frames: int) -> None:
+    """The camera above the pad sees only grey, and the kiosk looks at `frames` of it for the card-front QR."""
     blank = np.full((480, 640, 3), 128, dtype=np.uint8)
     stand.visit.parts.camera = SimulatedCamera(None, frames=[blank], fps=30)
-    stand.visit.parts.qr_frames = 3
+    stand.visit.parts.qr_frames = frames
+
+
+def test_without_a_readable_qr_the_key_is_typed_with_dates_on_a_number_pad(make_stand: Callable[..., Stand]) -> None:
+    stand = make_stand()
+    without_card_qr(stand, frames=3)
     visit = stand.visit
     stand.place()
     view = visit.handle(CardPlaced())
@@ -142,9 +138,7 @@ def test_without_a_readable_qr_the_key_is_typed_with_dates_on_a_number_pad(make_
 
 def test_a_wrong_typed_key_is_a_card_error_with_a_way_out(make_stand: Callable[..., Stand]) -> None:
     stand = make_stand()
-    blank = np.full((480, 640, 3), 128, dtype=np.uint8)
-    stand.visit.parts.camera = SimulatedCamera(None, frames=[blank], fps=30)
-    stand.visit.parts.qr_frames = 2
+    without_card_qr(stand, frames=2)
     visit = stand.visit
     stand.place()
     visit.handle(CardPlaced())
@@ -187,7 +181,7 @@ def _receipt_qr(stand: Stand, submission_id: str) -> str:
 def test_help_is_reachable_from_a_question_and_prints_a_slip(make_stand: Callable[..., Stand]) -> None:
     stand = make_stand()
     visit = stand.visit
-    to_services(stand)
+    to_services(stand, alone=False)
     visit.handle(Tap("service:id_confirmation"))
     view = visit.handle(Tap("help"))
     # The kiosk's help desk (`[help] backend = "slip"`) prints the slip at once and says so.
@@ -198,7 +192,7 @@ def test_help_is_reachable_from_a_question_and_prints_a_slip(make_stand: Callabl
 
 def answer_id_confirmation(stand: Stand) -> None:
     visit = stand.visit
-    to_services(stand)
+    to_services(stand, alone=False)
     visit.handle(Tap("service:id_confirmation"))
     visit.handle(Tap("choice:bank"))
     visit.handle(Typed("applicant.phone", "0912345678"))
@@ -276,7 +270,7 @@ def test_a_usual_answer_is_not_asked_but_can_be_changed_from_the_review(make_sta
 def test_back_goes_one_question_back_then_to_the_services_dropping_the_form(make_stand: Callable[..., Stand]) -> None:
     stand = make_stand()
     visit = stand.visit
-    to_services(stand)
+    to_services(stand, alone=False)
     visit.handle(Tap("service:id_confirmation"))
     view = visit.handle(Tap("choice:land"))
     assert view.field == "applicant.phone"
@@ -290,7 +284,7 @@ def test_back_goes_one_question_back_then_to_the_services_dropping_the_form(make
 def test_the_language_changes_on_any_screen_without_changing_the_step(make_stand: Callable[..., Stand]) -> None:
     stand = make_stand()
     visit = stand.visit
-    to_services(stand)
+    to_services(stand, alone=False)
     view = visit.handle(Tap("service:id_confirmation"))
     assert view.language == "vi" and view.title == "Mục đích"
     view = visit.handle(Tap("lang_en"))
@@ -303,12 +297,7 @@ def test_an_assisting_volunteer_signs_in_from_help_and_vouches_for_the_face(make
 
     stand = make_stand(face="no_face")
     visit = stand.visit
-    stand.place()
-    view = visit.handle(CardPlaced())
-    for _ in range(400):
-        if view.screen != "face":
-            break
-        view = visit.handle(Tick())
+    view = past_face(stand, ticks=400)
     assert view.screen == "face_failed" and "staff_vouch" not in view.choice_ids()
     view = visit.handle(Tap("help"))
     view = visit.handle(Tap("volunteer_sign_in"))

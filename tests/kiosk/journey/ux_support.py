@@ -2,21 +2,58 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.journey import CardPlaced, Command, ScreenView, Tap, Tick, Typed
+from kiosk.journey import CardPlaced, CardRemoved, Command, ScreenView, Tap, Tick, Typed
 from kiosk.journey.speech_queue import Utterance
 from tests.kiosk.journey.conftest import Stand
 
+if TYPE_CHECKING:
+    from kiosk.journey.persona import Persona
 
-def to_services(stand: Stand) -> ScreenView:
+
+def pdf_text(path: Path) -> str:
+    """The words of a printed PDF, one space between each."""
+    return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+                    .decode().split())
+
+
+def drive(stand: Stand, persona: Persona, until: str, view: ScreenView | None = None) -> ScreenView:
+    """Play the persona until the visit shows `until` (the persona's own hands place and take the card)."""
+    view = view or stand.visit.view()
+    for _ in range(600):
+        if view.screen == until:
+            return view
+        command = persona.next_command(view)
+        assert command is not None, f"the visit ended on {view.screen} before {until}"
+        if isinstance(command, CardPlaced):
+            stand.place()
+        elif isinstance(command, CardRemoved):
+            stand.take()
+        view = stand.visit.handle(command)
+    raise AssertionError(f"never reached {until} (on {view.screen} {view.field})")
+
+
+def past_face(stand: Stand, *, ticks: int = 200) -> ScreenView:
+    """Card on the pad, then ticks while the face check runs (at most `ticks`): the first view after it."""
     stand.place()
     view = stand.visit.handle(CardPlaced())
-    for _ in range(200):
+    for _ in range(ticks):
         if view.screen != "face":
             break
         view = stand.visit.handle(Tick())
-    if view.screen == "assisted_offer":   # a volunteer is offered before some services; the citizen goes alone
+    return view
+
+
+def to_services(stand: Stand, *, alone: bool = True) -> ScreenView:
+    """Card on the pad, chip read, face checked: the services screen. With `alone`, an offer of a volunteer on the
+    way is turned down; without, it fails the test like any other screen."""
+    view = past_face(stand)
+    # A volunteer is offered before some services; the citizen goes alone.
+    if alone and view.screen == "assisted_offer":
         view = stand.visit.handle(Tap("continue_alone"))
     assert view.screen == "services", view.screen
     return view

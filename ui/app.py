@@ -8,6 +8,7 @@ type and where it happened, never the exception's text (it might hold a citizen'
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -123,9 +124,18 @@ def start_heartbeat(app: QApplication, kiosk: Kiosk) -> QTimer:
 def run(kiosk: Kiosk) -> int:
     app, window, handler = start_window(kiosk)
     heartbeat = start_heartbeat(app, kiosk)
+    # SIGTERM (the service manager, or `kiosk run` being stopped) closes the window through the normal path below,
+    # so the voice and the devices stop with it instead of an utterance outliving the window. Python runs signal
+    # handlers only between its own bytecodes, so a short timer gives it the chance while Qt's loop waits.
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: app.quit())
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
     try:
         return int(app.exec())
     finally:
+        wake.stop()
+        signal.signal(signal.SIGTERM, previous)
         heartbeat.stop()
         handler.uninstall()
         window.ctx.tasks.shutdown()

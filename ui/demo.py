@@ -223,12 +223,25 @@ class Driver:
 
     # ---- the card and the camera -------------------------------------------------------------------------
     def insert_card(self) -> None:
+        before = self.view
         self.kiosk.insert_virtual_card()
-        self.settle()
+        self._after_card_event(before)
 
     def remove_card(self) -> None:
+        before = self.view
         self.kiosk.remove_virtual_card()
-        self.settle()
+        self._after_card_event(before)
+
+    def _after_card_event(self, before: ScreenView, timeout_s: float = 10.0) -> None:
+        # The reader reports the card from its own thread, so on a loaded machine the event can reach the window
+        # after a plain settle: wait (bounded) until the window has drawn what the card led to.
+        end = time.monotonic() + timeout_s
+        while True:
+            self.settle()
+            view = self.view
+            if (view != before and not view.pending) or time.monotonic() > end:
+                return
+            time.sleep(0.01)
 
     def held_to_camera(self, frame: np.ndarray) -> AbstractContextManager[None]:
         """The simulated camera sees `frame` (a receipt held up, a card front) until the block ends."""

@@ -199,12 +199,17 @@ def fleet_statistics(query: Query, when: Period, ward: str | None = None,
         if boundary - start >= STEP_S:
             span = f"[{int(boundary - start)}s:{STEP_S}s]"
             parts.append((f"sum by ({by}) (sum_over_time({recorded}{sel}{span}))", boundary))
-        tail = int(when.end - max(boundary, start))
-        if tail >= 1:
-            parts.append((f"sum by ({by}) (increase({raw}{sel}[{tail}s]))", when.end))
         for expr, at in parts:
             for key, n in _by(query(expr, at), *labels).items():
                 total[key] = total.get(key, 0.0) + n
+        tail_from = max(boundary, start)
+        if when.end - tail_from >= 1:
+            # The counters' own values at both ends, not increase(): over a tail of a few samples increase()
+            # extrapolates, and one journey could round away. (A kiosk restarted inside the tail counts from 0.)
+            now = f"sum by ({by}) ({raw}{sel})"
+            before = _by(query(now, tail_from), *labels)
+            for key, n in _by(query(now, when.end), *labels).items():
+                total[key] = total.get(key, 0.0) + max(0.0, n - before.get(key, 0.0))
         return total
 
     journeys: dict[str, dict[str, int]] = {}

@@ -7,6 +7,11 @@ reading the card, sending) run on the task runner's threads with the progress vi
 that look through the camera, where the visit judges a frame each time. The card reader's events arrive on its own
 thread and are relayed to the GUI thread. Technician and manager modes are no part of a visit: their pages follow
 the session's staff states.
+
+On a camera screen two more timers run (and only there): every PREVIEW_MS the preview paints the camera's newest
+frame, if it is new; JUDGE_GAP_MS after a judgement is back, the visit is handed the next frame to judge. The camera
+is read on a thread of its own (kiosk.journey.shell.FrameTap), so the preview keeps the camera's pace however long a
+judgement takes, and the visit judges frames back to back on the task runner's thread, never on the GUI thread.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ from ui.widgets.overlay import InactivityOverlay, MessageOverlay
 log = logging.getLogger(__name__)
 SECRET_TAPS = 5
 TICK_MS = 250
+PREVIEW_MS = 33  # a 30 fps camera's pace; a frame already painted is not painted again
+JUDGE_GAP_MS = 15  # a quiet moment between two judgements: a key or a tap waiting goes first, the window is seen idle
 RECOVERY_POLL_TICKS = 40  # 40 ticks of 250 ms: the printer is asked every ten seconds while slips are pending
 
 
@@ -116,6 +123,13 @@ class KioskWindow(QWidget):
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
+        self._preview = QTimer(self)
+        self._preview.setInterval(PREVIEW_MS)
+        self._preview.timeout.connect(self._on_preview)
+        self._judge = QTimer(self)
+        self._judge.setSingleShot(True)
+        self._judge.setInterval(JUDGE_GAP_MS)
+        self._judge.timeout.connect(self._judge_next)
         self.installEventFilter(self)
         self.dpi = ctx.kiosk.config.ui.screen_dpi
         self.display: DisplayPrefs = self.visit.display
@@ -156,6 +170,8 @@ class KioskWindow(QWidget):
             self.show_view(self.visit.handle(command))
 
     def _run(self, command: Command) -> None:
+        frames_read = self.ctx.camera.frames
+
         def failed(exc: BaseException) -> None:
             self._busy = None
             raise exc
@@ -165,6 +181,8 @@ class KioskWindow(QWidget):
             self.show_view(view)
             while self._queued and not self.busy:
                 self.send(self._queued.pop(0))
+            if isinstance(command, Tick) and self.ctx.camera.frames != frames_read:
+                self._judge_soon()  # the visit judged a frame and may want the next: no waiting for the tick
 
         self._busy = self.ctx.tasks.run(lambda: self.visit.handle(command), done, failed)
 
@@ -198,6 +216,7 @@ class KioskWindow(QWidget):
         else:
             self.overlay.dismiss()
         self.journey.show_view(view)
+        self._follow_camera()
         self._refresh_chrome()
         if not view.pending:
             self.voice.say_pending()
@@ -214,6 +233,7 @@ class KioskWindow(QWidget):
             self.journey.leave()
         self.current = page
         self.stack.setCurrentWidget(page)
+        self._follow_camera()
         self.overlay.dismiss()
         self._refresh_chrome()
         page.enter()
@@ -258,13 +278,34 @@ class KioskWindow(QWidget):
         elif isinstance(event, AssistanceStarted | AssistanceEnded):
             self._refresh_chrome()
 
-    # ---- the timer -------------------------------------------------------------------------------------
+    # ---- the timers ------------------------------------------------------------------------------------
+    def _follow_camera(self) -> None:
+        """The preview and judging timers run while, and only while, the page on show has a camera preview."""
+        showing = self.current is self.journey and self.journey.preview is not None
+        if showing and not self._preview.isActive():
+            self._preview.start()
+        elif not showing:
+            self._preview.stop()
+            self._judge.stop()
+
+    def _on_preview(self) -> None:
+        if self.current is not self.journey or self.journey.preview is None:
+            self._follow_camera()
+            return
+        self.journey.show_frame()
+
+    def _judge_soon(self) -> None:
+        if self._preview.isActive() and not self.busy:
+            self._judge.start()
+
+    def _judge_next(self) -> None:
+        if self._preview.isActive() and self.view.camera and not self.busy:
+            self.send(Tick(time.monotonic()))  # the visit reads and judges the next frame on the task runner
+
     def _on_tick(self) -> None:
         self._ticks += 1
         if not self.busy:
             self.send(Tick(time.monotonic()))
-        if self.current is self.journey:
-            self.journey.show_frame()
         if self._ticks % 20 == 0:  # every five seconds: is the portal reachable? (the queue's breaker knows)
             offline = self.ctx.kiosk.portal_offline()
             if offline != self.offline.isVisible():
@@ -337,8 +378,14 @@ class KioskWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._tick.stop()
+        self._preview.stop()
+        self._judge.stop()
         self._unsubscribe()
         self.current.leave()  # drops the page's texts and frames
+        try:
+            self.ctx.camera.stop()  # the camera's reading thread ends with the window, and the device is released
+        except Exception:
+            log.warning("the camera could not be stopped cleanly", exc_info=True)
         from PySide6.QtWidgets import QApplication
         app = QApplication.instance()
         if app is not None:

@@ -56,6 +56,8 @@ class OpenCvCamera:
         capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
         capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
         capture.set(cv2.CAP_PROP_FPS, self.fps)
+        # Frames queued in the driver are frames from the past: keep one, so a read gets what the lens sees now.
+        capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)
         self._capture = capture
         self._state = CameraState.RUNNING
         self._started_at = self._clock()

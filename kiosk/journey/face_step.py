@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 def start_face(ctx: VisitContext) -> None:
     ctx.state.face = None
     ctx.state.face_frames = 0
+    ctx.state.face_started_at = ctx.parts.monotonic()
     ctx.state.face_failed = ""
     photo = ctx.state.identity.photo if ctx.state.identity is not None else None
     try:
@@ -97,7 +98,7 @@ def face_frame(ctx: VisitContext, frame: Frame) -> None:
         return
     if state.face.done:
         face_decided(ctx)
-    elif state.face_frames >= ctx.parts.face_frames:
+    elif ctx.parts.monotonic() - state.face_started_at >= ctx.parts.face_seconds:
         decision = "gave_up" if state.face.face_box is not None else "no_face"
         metrics_hooks.face_decided(ctx, decision)
         state.face_failed = "face.needs_assistance"

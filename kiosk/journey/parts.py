@@ -59,7 +59,9 @@ class JourneyParts:
     help_desk: HelpDesk | None = None                  # "Gọi cán bộ": the `[help] backend` (kiosk.help)
     metrics: KioskMetrics | None = None                # fleet metrics (kiosk.journey.metrics_hooks); None: off
     qr_frames: int = 45        # camera frames searched for the card's QR before typing is offered (~3 s)
-    face_frames: int = 600     # frames before the face check gives up and asks for staff (~40 s)
+    # Time before the face check gives up and asks for staff: three challenge attempts (12 s each, face.toml) and
+    # their prompt waits. A time, not a frame count: how many frames are judged depends on the camera and the CPU.
+    face_seconds: float = 45.0
 
 
 __all__ = ["JourneyParts"]

@@ -7,9 +7,10 @@ contract in pyproject.toml holds it to that). No Qt here.
 
 The voice says each new view's prompts once (`ViewVoice.say`), through the kiosk's voice guide; the card events
 arrive on the reader's thread as `CardPlaced`/`CardRemoved` (ISO/IEC 14443 field entered or left); `FrameTap`
-sits between the visit and its camera and keeps the last frame read, so a preview shows what the face check or the
-QR reader is judging without opening the camera a second time. The tap forgets the frame when the camera stops,
-which the visit does on every wipe.
+sits between the visit and its camera, which is read on a thread of its own (devices.camera.grabber), so the
+preview shows what the lens sees now, as often as the screen repaints, while the face check or the QR reader judges
+a frame, without opening the camera a second time. The tap forgets the frame when the camera stops, which the visit
+does on every wipe.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from devices.camera.camera import Camera, CameraHealth, CameraState
+from devices.camera.grabber import GrabbingCamera
 from kiosk.bootstrap import (
     DataFolderError,
     DemoSetup,
@@ -50,7 +52,11 @@ from kiosk.watchdog import service_heartbeat, watchdog_interval_ms
 
 
 class FrameTap:
-    """A `Camera` that hands every frame on and keeps the newest one for the screen's preview."""
+    """A `Camera` that hands every frame on to the visit and the newest one to the screen's preview.
+
+    Behind a `GrabbingCamera` the preview gets what the camera saw last, whether or not the visit has read it yet;
+    behind any other camera (a frame held up by `showing`), the frame the visit read last.
+    """
 
     def __init__(self, camera: Camera) -> None:
         self.camera = camera
@@ -83,6 +89,10 @@ class FrameTap:
         return self.camera.snapshot(path)
 
     def last_frame(self) -> Frame | None:
+        camera = self.camera
+        newest = camera.newest() if isinstance(camera, GrabbingCamera) else None
+        if newest is not None:
+            return newest
         with self._lock:
             return self._last
 
@@ -110,9 +120,9 @@ class FrameTap:
 
 
 def open_visit(kiosk: Kiosk) -> tuple[Visit, FrameTap]:
-    """The kiosk's visit, its camera behind a `FrameTap` for the preview."""
+    """The kiosk's visit, its camera grabbed on a thread of its own behind a `FrameTap` for the preview."""
     visit = build_visit(kiosk)
-    tap = FrameTap(visit.parts.camera)
+    tap = FrameTap(GrabbingCamera(visit.parts.camera))
     visit.parts.camera = tap
     return visit, tap
 

@@ -54,6 +54,7 @@ class VisitState:
     # face
     face: FaceFeedback | None = None
     face_frames: int = 0
+    face_started_at: float = 0.0   # the session clock when the face check began
     face_failed: str = ""
     camera_on: bool = False
     qr_misses: int = 0

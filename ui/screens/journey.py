@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import cv2
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -269,8 +270,9 @@ class JourneyScreen(QWidget):
         self.send(Tap(target))
 
     def show_frame(self) -> None:
+        """Repaint the camera preview if the camera has a frame it has not painted yet."""
         if self.preview is not None:
-            self.preview.update()
+            self.preview.refresh()
 
     def leave(self) -> None:
         """Drop every widget, and so every text and frame, this page showed."""
@@ -285,16 +287,26 @@ class JourneyScreen(QWidget):
 
 
 class FramePreview(QWidget):
-    """The frame the visit looked at last (face check, a QR code held up), under a guide shape."""
+    """The camera's newest frame (face check, a QR code held up), under a guide shape.
+
+    `frame` gives the newest frame; `refresh()` repaints only when it is another frame than the one painted last, so
+    a timer may call it as often as the camera could deliver. Each painted frame is scaled once (OpenCV) and drawn
+    from its own buffer, with no other copy or conversion.
+    """
 
     def __init__(self, guide: str, frame: Callable[[], np.ndarray | None]) -> None:
         super().__init__()
         self.setObjectName("preview")
         self.guide = guide
         self._frame = frame
+        self._painted: np.ndarray | None = None   # the frame on screen now (the same object while it stays new)
         self.frames_shown = 0
         self.setMinimumHeight(520)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def refresh(self) -> None:
+        if self._frame() is not self._painted:
+            self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         del event
@@ -303,11 +315,16 @@ class FramePreview(QWidget):
         w, h = float(self.width()), float(self.height())
         p.fillRect(self.rect(), QColor("#20252B"))
         frame = self._frame()
-        if frame is not None and frame.ndim == 3:
-            image = _to_qimage(frame)
-            scale = min(w / image.width(), h / image.height())
-            dw, dh = image.width() * scale, image.height() * scale
-            p.drawImage(QRectF((w - dw) / 2, (h - dh) / 2, dw, dh), image)
+        self._painted = frame
+        if frame is not None and frame.ndim == 3 and frame.shape[0] and frame.shape[1]:
+            scale = min(w / frame.shape[1], h / frame.shape[0])
+            dw, dh = frame.shape[1] * scale, frame.shape[0] * scale
+            ratio = self.devicePixelRatioF()
+            scaled = _scaled(frame, max(1, round(dw * ratio)), max(1, round(dh * ratio)))
+            image = QImage(scaled.data, scaled.shape[1], scaled.shape[0], scaled.strides[0],
+                           QImage.Format.Format_BGR888)
+            image.setDevicePixelRatio(ratio)
+            p.drawImage(QPointF((w - dw) / 2, (h - dh) / 2), image)
             self.frames_shown += 1
         if self.guide == "face":
             gw, gh = min(w, h) * 0.52, min(w, h) * 0.7
@@ -332,11 +349,12 @@ def _picture(png: bytes, side: int, name: str) -> QLabel:
     return label
 
 
-def _to_qimage(frame: np.ndarray) -> QImage:
-    """BGR frame → QImage (a copy: the frame may be reused or dropped)."""
-    h, w = frame.shape[:2]
-    rgb = np.ascontiguousarray(frame[:, :, ::-1])
-    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+def _scaled(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """`frame` at `width`×`height` in one pass (area averaging when shrinking), contiguous for QImage to wrap."""
+    if (frame.shape[1], frame.shape[0]) == (width, height):
+        return np.ascontiguousarray(frame)
+    shrink = width < frame.shape[1]
+    return cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
 
 
 __all__ = ["PALETTE", "FramePreview", "JourneyScreen"]

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+import queue
+import threading
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from devices.camera.camera import Camera, CameraError, CameraNotFoundError, CameraState, CameraStoppedError
+from devices.camera.camera import (
+    Camera,
+    CameraError,
+    CameraHealth,
+    CameraNotFoundError,
+    CameraState,
+    CameraStoppedError,
+)
+from devices.camera.grabber import GrabbingCamera
 from devices.camera.opencv import OpenCvCamera
 from devices.camera.simulated import SimulatedCamera
 
@@ -17,7 +27,7 @@ def numbered(i: int, size: tuple[int, int] = (320, 240)) -> np.ndarray:
 
 
 def write_video(path: Path, count: int, size: tuple[int, int] = (320, 240)) -> Path:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10.0, size)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10.0, size)
     assert writer.isOpened()
     for i in range(count):
         writer.write(numbered(i, size))
@@ -108,7 +118,8 @@ def test_frames_reach_the_disk_only_through_snapshot(tmp_path: Path) -> None:
         camera.read()
     assert list(out.iterdir()) == []
     shot = camera.snapshot(out / "diag.png")
-    assert shot.is_file() and level(cv2.imread(str(shot))) == 2
+    written = cv2.imread(str(shot))
+    assert shot.is_file() and written is not None and level(np.asarray(written, dtype=np.uint8)) == 2
 
 
 def test_opencv_camera_reads_a_stream_and_refuses_a_missing_device(tmp_path: Path) -> None:
@@ -128,3 +139,168 @@ def test_opencv_camera_reads_a_stream_and_refuses_a_missing_device(tmp_path: Pat
 def test_both_cameras_implement_the_interface(tmp_path: Path) -> None:
     assert isinstance(OpenCvCamera(), Camera)
     assert isinstance(SimulatedCamera(tmp_path), Camera)
+
+
+class HandFedCamera:
+    """A camera whose `read()` returns the frames the test hands it, one by one, blocking until there is one.
+
+    With `keeps_going` it behaves like a device left running: when nothing was handed in, a read returns a dark
+    frame after a few milliseconds instead of waiting."""
+
+    def __init__(self, fps: float = 1000.0, keeps_going: bool = False) -> None:
+        self.width, self.height, self.fps = 320, 240, fps
+        self.keeps_going = keeps_going
+        self.feed: queue.Queue[np.ndarray | Exception] = queue.Queue()
+        self.reads = 0
+        self.started = self.stopped = 0
+        self.reading_while_stopped = False
+
+    def start(self) -> None:
+        self.started += 1
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+    def read(self) -> np.ndarray:
+        if self.stopped >= self.started:
+            self.reading_while_stopped = True
+        while True:
+            try:
+                item = self.feed.get(timeout=0.005)
+                break
+            except queue.Empty:
+                if self.keeps_going:
+                    item = numbered(9)
+                    break
+        if isinstance(item, Exception):
+            raise item
+        self.reads += 1
+        return item
+
+    def health(self) -> CameraHealth:
+        return CameraHealth(CameraState.RUNNING, self.reads, 0.0, None)
+
+    def snapshot(self, path: Path) -> Path:
+        raise NotImplementedError
+
+
+def shut(camera: GrabbingCamera, source: HandFedCamera) -> None:
+    """Stop as on a kiosk: the device goes on delivering frames until it is released."""
+    source.keeps_going = True
+    camera.stop()
+
+
+def grabbed(camera: GrabbingCamera, count: int) -> None:
+    """Wait (bounded) until the grabbing thread has taken `count` frames from the camera."""
+    for _ in range(500):
+        if camera.frames_grabbed >= count:
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError(f"only {camera.frames_grabbed} of {count} frames grabbed")
+
+
+def test_a_grabbed_camera_hands_the_judge_only_new_frames_and_the_newest_first() -> None:
+    source = HandFedCamera()
+    camera = GrabbingCamera(source)
+    camera.start()
+    try:
+        assert camera.newest() is None  # nothing seen yet, and asking does not wait
+        for i in range(3):
+            source.feed.put(numbered(i))
+        grabbed(camera, 3)
+        assert level(camera.read()) == 2          # frames 0 and 1 came while nobody read: skipped
+        newest = camera.newest()
+        assert newest is not None and level(newest) == 2
+        source.feed.put(numbered(3))
+        assert level(camera.read()) == 3          # waits for the camera's next frame, never the same one twice
+        assert isinstance(camera, Camera)
+    finally:
+        shut(camera, source)
+
+
+def test_a_grabbed_camera_keeps_the_newest_frame_while_a_reader_is_busy() -> None:
+    source = HandFedCamera()
+    camera = GrabbingCamera(source)
+    camera.start()
+    try:
+        source.feed.put(numbered(0))
+        first = camera.read()
+        # The judge is busy with `first`: the camera goes on, and the preview sees each new frame as it comes.
+        shown = []
+        for i in range(1, 4):
+            source.feed.put(numbered(i))
+            grabbed(camera, i + 1)
+            newest = camera.newest()
+            assert newest is not None
+            shown.append(level(newest))
+        assert level(first) == 0 and shown == [1, 2, 3]
+    finally:
+        shut(camera, source)
+
+
+def grabbing_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name == "camera-grab" and t.is_alive()}
+
+
+def test_stopping_a_grabbed_camera_forgets_the_frame_and_releases_the_device() -> None:
+    source = HandFedCamera(keeps_going=True)
+    camera = GrabbingCamera(source)
+    before = grabbing_threads()
+    camera.start()
+    assert len(grabbing_threads() - before) == 1
+    source.feed.put(numbered(0))
+    grabbed(camera, 1)
+    camera.stop()
+    assert camera.newest() is None and source.stopped == 1
+    assert grabbing_threads() <= before
+    assert not source.reading_while_stopped  # released only once nobody reads it
+    with pytest.raises(CameraStoppedError):
+        camera.read()
+    camera.stop()  # twice is fine
+    camera.start()  # and it starts again, from a clean slate
+    try:
+        assert source.started == 2
+        assert level(camera.read()) == 9
+    finally:
+        camera.stop()
+
+
+def test_a_failing_camera_reaches_the_reader_as_a_camera_error() -> None:
+    source = HandFedCamera()
+    camera = GrabbingCamera(source, stall_s=5.0)
+    camera.start()
+    try:
+        source.feed.put(numbered(0))
+        assert level(camera.read()) == 0
+        source.feed.put(RuntimeError("driver crashed"))
+        with pytest.raises(CameraError):
+            camera.read()
+        assert camera.health().state is CameraState.FAILED
+        assert camera.newest() is None  # no frozen picture of the past on the preview
+    finally:
+        shut(camera, source)
+
+
+def test_a_stalled_camera_is_reported_after_the_stall_limit() -> None:
+    source = HandFedCamera()
+    camera = GrabbingCamera(source, stall_s=0.05)
+    camera.start()
+    try:
+        with pytest.raises(CameraError):
+            camera.read()
+    finally:
+        shut(camera, source)
+
+
+def test_a_recording_played_as_fast_as_it_is_read_is_grabbed_at_the_camera_rate() -> None:
+    # realtime=False: the simulator never waits, so only the grabber's own pacing keeps its thread from spinning.
+    source = SimulatedCamera(frames=[numbered(i) for i in range(4)], fps=20.0, realtime=False)
+    camera = GrabbingCamera(source)
+    camera.start()
+    try:
+        levels = [level(camera.read()) for _ in range(4)]
+    finally:
+        camera.stop()
+    assert levels == sorted(levels) and len(set(levels)) == 4  # in order, each new
+    # 4 reads at 20 fps take ~0.15 s; a spinning thread would have looped the 4 frames hundreds of times by then.
+    assert source.health().frames_delivered < 40

@@ -71,9 +71,9 @@ def test_a_person_facing_the_screen_is_frontal_whatever_the_camera_mounting() ->
     from devices.face.quality import is_frontal
     from devices.face.settings import FaceSettings
 
-    mounted = FaceSettings(camera_tilt_deg=25.0, camera_height_mm=1750.0)
-    # What the camera reports for someone facing the screen: looking 25° up relative to the tilted camera.
-    pose = head_pose(landmarks_for(0.0, -25.0), 640, 480)
+    mounted = FaceSettings(camera_tilt_deg=35.0, camera_height_mm=1750.0)
+    # What the camera reports for someone facing the screen: looking 35° up relative to the tilted camera.
+    pose = head_pose(landmarks_for(0.0, -35.0), 640, 480)
     seen_pitch = pose.pitch_deg + MODEL_PITCH_BIAS_DEG  # undo the model bias the estimate adds
     assert is_frontal(pose.yaw_deg, seen_pitch, mounted.quality())
     assert not is_frontal(pose.yaw_deg, seen_pitch, FaceSettings().quality())  # unset mounting: "look straight"

@@ -72,7 +72,7 @@ class CameraConfig:
     video: Path | None = None  # simulated: a video file or a folder of images played in a loop
     width: int = 640
     height: int = 480
-    fps: int = 15
+    fps: int = 30  # the preview shows what the camera gives: 30 keeps it fluid while the face check runs
 
 
 @dataclass(frozen=True)
@@ -103,11 +103,11 @@ class ScannerConfig:
 
 @dataclass(frozen=True)
 class FaceConfig:
-    # dlib ResNet distance; at or below it the faces are taken as the same person. 0.55: on an independent set of
-    # 41 people, 0.5 refused 12.5 % of cross-photo genuine pairs (32/256) and 0.55 refused 5.5 % with 3 false
-    # matches in 8,291 impostor pairs (0.04 %, 95 % bound 0.1 %). East-Asian impostor pairs there scored 0.57–0.62,
-    # close above it: do not raise it further without a Vietnamese evaluation (bench/face.py prints the figures).
-    match_threshold: float = 0.55
+    # SFace distance (1 − cosine similarity); at or below it the faces are taken as the same person. 0.575 from the
+    # sweep of bench/face.py (74 photos, 62 people, 13 East-Asian): the largest step with no false match (0/2675;
+    # closest impostor 0.579, FMR ≤ 0.1 % up to 0.603) and no genuine pair refused (0/26, farthest 0.452). East-Asian
+    # impostors 0/78 (closest 0.674; 95 % bound 4.6 %): do not raise it without an evaluation on Vietnamese faces.
+    match_threshold: float = 0.575
     frames_to_match: int = 3
     liveness_challenges: int = 2
     challenge_timeout_s: float = 12.0
@@ -120,13 +120,18 @@ class FaceConfig:
     turn_yaw_deg: float = 12.0
     blink_ratio: float = 0.7
     landmark_model: Path | None = None  # replacement 68-point predictor (the packaged one is non-commercial)
-    min_reference_eye_span_px: float = 36.0  # chip photos with a smaller face are refused: staff compare by eye
+    # Replacement ONNX embedding model (None: the packaged SFace file, checked by size and SHA-256); another model
+    # needs its own match_threshold and pad_chip_min_distance, measured with bench/face.py.
+    embedding_model: Path | None = None
+    # Chip photos with a smaller face are refused (staff compare by eye): below it SFace distances grow (bench/face.py
+    # reference-size table: median 0.272 at 35 px as at full size, 0.312 at 26 px, 0.377 at 17 px).
+    min_reference_eye_span_px: float = 36.0
     # Camera mounting, measured by the technician: a person facing the screen is judged frontal against it.
     camera_tilt_deg: float = 0.0  # downward tilt of the camera, 0–45° (a kiosk camera never looks up at people)
     camera_height_mm: float = 0.0  # lens above the floor; 0 = unknown (taken as eye level)
     # Presentation-attack cues (devices/face/pad.py; values from bench/face.py): the chip photo itself replayed
     # (embedding distance, aligned-pixel correlation), a turn without 3-D parallax, and screen moiré.
-    pad_chip_min_distance: float = 0.15
+    pad_chip_min_distance: float = 0.10  # SFace distance: chip replays 0.001–0.067, live (other sitting) 0.198+
     pad_chip_max_correlation: float = 0.97
     pad_min_parallax: float = 0.022
     pad_max_moire: float = 40.0
@@ -515,7 +520,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "scanner.page_width_mm": (20.0, 432.0),  # up to A3 / tabloid flatbeds
     "scanner.page_height_mm": (20.0, 600.0),
     "scanner.timeout_s": (1.0, 600.0),
-    "face.match_threshold": (0.0, 2.0),
+    "face.match_threshold": (0.0, 1.0),  # 1 − cosine: at 1 or more, faces unrelated to the photo would match
     "face.frames_to_match": (1, 100),
     "face.liveness_challenges": (0, 10),
     "face.challenge_timeout_s": (1.0, 600.0),

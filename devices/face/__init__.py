@@ -1,4 +1,5 @@
-"""Face check against the chip photo, with active liveness: interface, dlib implementation and a simulator.
+"""Face check against the chip photo, with active liveness: interface, the real check (dlib detection and
+landmarks, OpenCV Zoo's SFace embedding) and a simulator.
 
 Import the implementations from their modules (`devices.face.dlib_verifier`, `devices.face.simulated`); this
 package's top level only names the shared types and loads no model.

@@ -1,4 +1,5 @@
-"""`DlibFaceVerifier`: the real face check, one object per session, on dlib models and OpenCV.
+"""`DlibFaceVerifier`: the real face check, one object per session: dlib detection and landmarks, OpenCV Zoo's
+SFace embedding (see analysis.py) and OpenCV image measurements.
 
 Per frame: detect (downscaled, every fifth frame; in between the face is tracked by its landmarks) → quality
 gate → 68 landmarks → pose and eye openness → liveness challenge → embedding of frontal, sharp, eyes-open frames
@@ -171,7 +172,7 @@ class DlibFaceVerifier:
 
     def _embed(self, frame: Image, box: FaceBox, points: Points, now: float) -> None:
         assert self._reference is not None
-        embedding = self.analyzer.embed(frame, box)
+        embedding = self.analyzer.embed(frame, box, points)  # the landmarks of this frame, found once
         if self._live and distance(embedding, self._live[0]) > self.settings.match_threshold * 1.2:
             # Someone else stepped in front of the camera mid-check: start over with the new face.
             log.info("face changed during the check; restarting")
@@ -317,11 +318,12 @@ def _movement(before: Points, after: Points) -> float:
 
 
 def analyzer_for(settings: FaceSettings) -> DlibFaceAnalyzer:
-    """The analyzer the settings ask for (detection width, a replacement 68-point model). Models load lazily."""
+    """The analyzer the settings ask for (detection width, replacement model files). Models load lazily."""
     from devices.face.analysis import FaceModelFiles
 
     # The HOG detector finds faces of 80 px and more; at 400 px wide a face at the kiosk's minimum size (22 % of the
     # width) is 88 px, so no upsampling is needed, which makes detection about 2.5 times cheaper than 320 px + 1.
     upsample = 0 if settings.detect_width * settings.min_face_fraction >= 85 else 1
-    return DlibFaceAnalyzer(FaceModelFiles(landmarks68=settings.landmark_model), detect_width=settings.detect_width,
+    return DlibFaceAnalyzer(FaceModelFiles(embedding=settings.embedding_model, landmarks68=settings.landmark_model),
+                            detect_width=settings.detect_width,
                             upsample=upsample)

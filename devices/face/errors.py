@@ -8,7 +8,8 @@ class FaceCheckError(RuntimeError):
 
 
 class FaceModelsMissingError(FaceCheckError):
-    """A model file or dlib itself is missing: a technician must reinstall the kiosk's packages."""
+    """A model file (missing or not the expected one) or dlib itself is missing: a technician must reinstall the
+    kiosk's packages."""
 
     message_key = "face.check_unavailable"
 

@@ -37,9 +37,14 @@ ALIGNED_SIZE = 64
 
 @dataclass(frozen=True)
 class PadSettings:
-    # Live-to-chip embedding distance at or below which the chip photo itself is taken as presented. Live captures
-    # of the same person score 0.2 and up; the chip photo animated or replayed scores 0.02–0.1 (bench/face.py).
-    chip_min_distance: float = 0.15
+    # Live-to-chip SFace distance at or below which the chip photo itself is taken as presented. Smallest distance
+    # per session in bench/face.py: the chip photo animated with blinks and turns scores 0.001–0.010 where the camera
+    # does not resolve the display's pixels (27 sessions) and 0.033–0.067 on the display model at a pitch of 1.5
+    # camera pixels, where its grid blurs (12); bona fide sessions against a photo from another sitting score
+    # 0.198–0.387 (30). 0.10 lies between. Frames of one sitting score from 0.068 (6 of 108 such sessions flagged:
+    # two video frames of one person), but a chip photo never comes from the same sitting as the kiosk's capture.
+    # A display whose grid the camera resolves moves the embedding away (0.14–1.0): the moiré cue's case.
+    chip_min_distance: float = 0.10
     # Correlation of the aligned 64×64 grey faces above which the capture reproduces the chip photo's pixels.
     chip_max_correlation: float = 0.97
     # Least non-planar landmark residual a head turn must show (inter-ocular units). A flat picture tilted by up to

@@ -19,11 +19,13 @@ from devices.face.reference import MIN_REFERENCE_EYE_SPAN_PX
 
 @dataclass(frozen=True)
 class FaceSettings:
-    # Distance of dlib ResNet embeddings at or below which two faces are taken as one person. 0.55, stricter than
-    # the customary 0.6, aims at a false-match rate ≤ 0.1 %: on an independent set of 41 people it refused 5.5 % of
-    # cross-photo genuine pairs (0.5 refused 12.5 %) with 3 false matches in 8,291 impostor pairs. East-Asian
-    # impostors scored 0.57–0.62 there, just above it; a false non-match costs only a staff check.
-    match_threshold: float = 0.55
+    # SFace distance (1 − cosine similarity) at or below which two faces are taken as one person. From the sweep of
+    # bench/face.py on bench/face_eval (74 photos, 62 people, 13 of them East-Asian): 0.575 is the largest step at
+    # which no impostor pair matches (0/2675; the closest scores 0.579, the next 0.600; FMR ≤ 0.1 % would allow up
+    # to 0.603) and it refuses no genuine pair (0/26, the farthest 0.452). East-Asian impostor pairs: 0/78 (closest
+    # 0.674), a 95 % bound of 4.6 %: too few to know the rate for Vietnamese users. The stricter end of the gap was
+    # taken because a false match lets a stolen card through while a false non-match costs a staff check.
+    match_threshold: float = 0.575
     frames_to_match: int = 3
     liveness_challenges: int = 2
     challenge_timeout_s: float = 12.0
@@ -36,6 +38,9 @@ class FaceSettings:
     turn_yaw_deg: float = 12.0
     blink_ratio: float = 0.7
     landmark_model: Path | None = None   # a 68-point shape predictor file; None: the packaged one
+    # An SFace-compatible ONNX embedding model; None: the packaged, checksum-verified one. Another model needs its
+    # own match_threshold and pad_chip_min_distance from bench/face.py.
+    embedding_model: Path | None = None
     min_reference_eye_span_px: float = MIN_REFERENCE_EYE_SPAN_PX
     camera_tilt_deg: float = 0.0      # the camera's downward tilt, from the technician's camera test
     camera_height_mm: float = 0.0     # lens height above the floor; 0: unknown (taken as eye level)

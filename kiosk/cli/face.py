@@ -4,9 +4,9 @@
     kiosk face snapshot OUT [--camera N]
     kiosk face qr [--camera N | --image FILE] [--json]
 
-`verify` always runs the real (dlib) check, even on a kiosk set up for the demo: it is the technician's tool for trying
-the camera and the thresholds. Without --camera or --video it uses the configured camera. A video is played once,
-and its own timeline (frame number ÷ rate) drives the liveness time limits.
+`verify` always runs the real check (dlib landmarks, SFace embedding), even on a kiosk set up for the demo: it is
+the technician's tool for trying the camera and the thresholds. Without --camera or --video it uses the configured
+camera. A video is played once, and its own timeline (frame number ÷ rate) drives the liveness time limits.
 Exit codes of `verify`: 0 match, 1 no match / liveness failed / needs assistance, 2 usage, 3 camera or face
 unreadable. `qr` exits 0 when a code was read, 1 when none was found, 3 when the camera fails.
 """
@@ -158,7 +158,7 @@ def _report(ctx: CliContext, result: FaceVerificationResult, wall_ms: int, as_js
     ctx.say(f"face.{result.decision.value}")
     liveness = "ok" if live.passed else f"{live.challenges_passed}/{len(live.challenges)}"
     ctx.say("face.cli_result", decision=result.decision.value,
-            score="-" if result.score is None else f"{result.score:.3f}", threshold=f"{result.threshold:.2f}",
+            score="-" if result.score is None else f"{result.score:.3f}", threshold=f"{result.threshold:g}",
             liveness=liveness, frames=result.frames_used, elapsed=result.elapsed_ms)
 
 

@@ -115,7 +115,10 @@ def test_human_output_speaks_the_outcome(files: dict[str, Path], capsys: pytest.
                  "--reference", str(files["same"]), "--video", str(files["still"])])
     captured = capsys.readouterr()
     assert code == 1
-    assert "The kiosk could not confirm this" in captured.out and "threshold 0.55" in captured.out
+    from devices.face.settings import FaceSettings
+
+    threshold = FaceSettings().match_threshold
+    assert "The kiosk could not confirm this" in captured.out and f"threshold {threshold:g}" in captured.out
     assert "Please blink your eyes once." in captured.err or "turn your head" in captured.err
 
 

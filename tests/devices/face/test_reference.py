@@ -10,6 +10,7 @@ from devices.card.identity import FacePhoto
 from devices.face.analysis import DlibFaceAnalyzer, distance
 from devices.face.errors import ReferencePhotoUnreadableError
 from devices.face.reference import reference_from_photo
+from devices.face.settings import FaceSettings
 from tests.devices.face.conftest import chip_photo, load
 
 
@@ -29,8 +30,9 @@ def test_same_person_is_closer_than_the_threshold_and_another_person_is_not(
     obama = reference_from_photo(analyzer, photo(chip_photo(analyzer, load(face_images, "obama.jpg"))))
     obama3 = reference_from_photo(analyzer, photo(chip_photo(analyzer, load(face_images, "obama3.jpg"))))
     biden = reference_from_photo(analyzer, photo(chip_photo(analyzer, load(face_images, "biden.jpg"))))
-    assert distance(obama.embedding, obama3.embedding) < 0.5
-    assert distance(obama.embedding, biden.embedding) > 0.6
+    threshold = FaceSettings().match_threshold
+    assert distance(obama.embedding, obama3.embedding) < threshold
+    assert distance(obama.embedding, biden.embedding) > threshold
 
 
 def test_photo_without_a_face_is_refused_with_a_message_key(analyzer: DlibFaceAnalyzer) -> None:
@@ -62,7 +64,7 @@ def test_scikit_image_astronaut_is_another_person_to_everyone_packaged(
     reference = reference_from_photo(analyzer, photo(chip_photo(analyzer, astronaut)))
     for name in ("obama.jpg", "obama3.jpg", "biden.jpg"):
         other = reference_from_photo(analyzer, photo(chip_photo(analyzer, load(face_images, name))))
-        assert distance(reference.embedding, other.embedding) > 0.6, name
+        assert distance(reference.embedding, other.embedding) > FaceSettings().match_threshold, name
 
 
 def test_a_missing_replacement_landmark_model_is_reported_not_crashed(tmp_path: Path) -> None:

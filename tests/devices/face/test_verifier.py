@@ -323,8 +323,8 @@ class CountingAnalyzer(DlibFaceAnalyzer):
 
     def __init__(self, shared: DlibFaceAnalyzer) -> None:
         super().__init__(shared.models, shared.detect_width, shared.upsample)
-        self._detector, self._predict5 = shared._detector, shared._predict5
-        self._predict68, self._encoder = shared._predict68, shared._encoder
+        shared.load()
+        self._detector, self._predict68, self._net = shared._detector, shared._predict68, shared._net
         self.detections = 0
 
     def detect(self, image: np.ndarray, upsample: int | None = None) -> list:  # type: ignore[override]

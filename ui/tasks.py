@@ -40,10 +40,16 @@ class TaskRunner:
         self._relay = _Relay()
         self._generation = 0
         self._pending = 0
+        self._closed = False
         self._lock = threading.Lock()
 
     def run(self, work: Callable[[], T], on_done: Callable[[T], None],
             on_error: Callable[[BaseException], None] | None = None) -> Future[T]:
+        if self._closed:
+            # The window is closing: a timer that fires after the shutdown gets nothing done, not an exception.
+            dropped: Future[T] = Future()
+            dropped.cancel()
+            return dropped
         generation = self._generation
         with self._lock:
             self._pending += 1
@@ -96,4 +102,5 @@ class TaskRunner:
         QCoreApplication.processEvents()
 
     def shutdown(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)

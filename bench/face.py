@@ -324,14 +324,15 @@ def pad_bench(analyzer: DlibFaceAnalyzer, usable: list[Any], settings: FaceSetti
             probe_poses = poses(analyzer, probe.image)
             if probe_poses is None:
                 continue
+            same = bool(ref_photo.session) and ref_photo.session == probe.session
+            ref_chip = chip_portrait(analyzer, ref_photo.image)
             for repeat in range(repeats):  # other challenge orders, prompt timings, noise
-                v = new_verifier(analyzer, session_settings, chip_portrait(analyzer, ref_photo.image), repeat)
+                v = new_verifier(analyzer, session_settings, ref_chip, repeat)
                 result = run(v, genuine(probe_poses), rng)
                 frames_total += result.frames_seen
                 outcomes["genuine"].append((identity, result))
-                one_sitting.append(bool(ref_photo.session) and ref_photo.session == probe.session)
+                one_sitting.append(same)
                 if result.pad is not None and result.pad.chip_distance is not None:
-                    same = bool(ref_photo.session) and ref_photo.session == probe.session
                     sittings[f"genuine, {'same' if same else 'another'} sitting"].append(result.pad.chip_distance)
                 if result.matched:
                     continue

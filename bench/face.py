@@ -280,6 +280,7 @@ def reference_size(analyzer: DlibFaceAnalyzer, photos: list[Any], settings: Face
 def pad_bench(analyzer: DlibFaceAnalyzer, usable: list[Any], settings: FaceSettings, quick: bool,
               max_genuine: int, max_attacked: int) -> None:
     from bench.face_eval.sessions import ATTACKS, attack, genuine, new_verifier, poses, run
+    from devices.face.liveness import Challenge
     from devices.face.verifier import FaceDecision
 
     # PAD sessions through the real verifier.
@@ -394,6 +395,9 @@ def pad_bench(analyzer: DlibFaceAnalyzer, usable: list[Any], settings: FaceSetti
         chosen = [r for (_, r), same in zip(outcomes["genuine"], one_sitting, strict=True) if same == wanted]
         refused = sum(r.decision in (FaceDecision.LIVENESS_FAILED, FaceDecision.NEEDS_ASSISTANCE) for r in chosen)
         print(f"  bona fide {label:20} BPCER {rate(refused, len(chosen))}")
+    # An attempt that stalls on the blink is retried with both turns (liveness.py): how often that carried people.
+    turns_only = [r for _, r in outcomes["genuine"] if r.matched and Challenge.BLINK not in r.liveness.challenges]
+    print(f"  bona fide matched on both turns after an unseen blink: {rate(len(turns_only), len(outcomes['genuine']))}")
     groups = {p.identity: p.group for p in usable}
     for group in sorted(set(groups.values())):
         bona = [r for who, r in outcomes["genuine"] if groups.get(who) == group]

@@ -35,12 +35,16 @@ ATTACKS = ("still_print", "handheld_print", "tilted_print_blink", "anim_other_sc
            "loop_chip_screen")
 
 
+TURN_STEPS_DEG = (9.0, 17.0, 25.0)  # a head turn spread over frames: people take 0.3–0.5 s to turn 25°
+HOLD_FRAMES = 5                     # frames at the end of a turn, held until the kiosk moves on (0.5 s at most)
+
+
 @dataclass
 class Poses:
     neutral: np.ndarray
     closed: np.ndarray
-    left: np.ndarray
-    right: np.ndarray
+    left: list[np.ndarray]    # the turn frame by frame, ending at 25°
+    right: list[np.ndarray]
     centre: tuple[float, float]
 
 
@@ -54,16 +58,17 @@ def poses(analyzer: DlibFaceAnalyzer, photo: np.ndarray) -> Poses | None:
     if not found:
         return None
     points = analyzer.landmarks(neutral, found[0])
-    return Poses(neutral, close_eyes(neutral, points), turn_head(neutral, points, 25.0),
-                 turn_head(neutral, points, -25.0), found[0].centre)
+    return Poses(neutral, close_eyes(neutral, points), [turn_head(neutral, points, d) for d in TURN_STEPS_DEG],
+                 [turn_head(neutral, points, -d) for d in TURN_STEPS_DEG], found[0].centre)
 
 
 def _through(p: Poses, medium: Callable[[np.ndarray], np.ndarray]) -> Poses:
-    return Poses(medium(p.neutral), medium(p.closed), medium(p.left), medium(p.right), p.centre)
+    return Poses(medium(p.neutral), medium(p.closed), [medium(f) for f in p.left], [medium(f) for f in p.right],
+                 p.centre)
 
 
 class Actor:
-    """Answers each prompt: a moment straight, the move, back to straight (like tests/devices/face)."""
+    """Answers each prompt: a moment straight, the move (a turn held for a moment), back to straight."""
 
     def __init__(self, p: Poses, turn: Callable[[int, int], np.ndarray] | None = None) -> None:
         self.p = p
@@ -81,8 +86,10 @@ class Actor:
                 move = [self.p.closed] * 2
             elif challenge is not None:
                 sign = 1 if challenge is Challenge.TURN_LEFT else -1
-                move = ([self.turn(sign, k) for k in range(3)] if self.turn
-                        else [self.p.left if sign > 0 else self.p.right] * 2)
+                steps = self.p.left if sign > 0 else self.p.right
+                # Turned gradually, then held for a moment while the prompt is still shown (half a second).
+                move = ([self.turn(sign, 0), self.turn(sign, 1)] + [self.turn(sign, 2)] * HOLD_FRAMES if self.turn
+                        else [*steps] + [steps[-1]] * (HOLD_FRAMES - 1))
             self.queue = [self.p.neutral] * 4 + move + [self.p.neutral] * 2
         return self.queue.pop(0)
 
@@ -129,7 +136,7 @@ def attack(kind: str, chip_poses: Poses, other_poses: Poses, rng: np.random.Gene
     screen = _through(chip_poses, lambda f: on_screen(f, pitch, rng))
     if kind == "anim_chip_screen":
         return Actor(screen)
-    loop = ([screen.neutral] * 6 + [screen.closed] * 2 + [screen.neutral] * 6 + [screen.left] * 3
-            + [screen.neutral] * 6 + [screen.right] * 3)
+    loop = ([screen.neutral] * 6 + [screen.closed] * 2 + [screen.neutral] * 6 + screen.left + [screen.left[-1]]
+            + [screen.neutral] * 6 + screen.right + [screen.right[-1]])
     ticks = iter(range(100_000))
     return lambda _f: loop[next(ticks) % len(loop)]

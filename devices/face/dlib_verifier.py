@@ -28,7 +28,7 @@ from devices.card.identity import FacePhoto
 from devices.face.analysis import DlibFaceAnalyzer, Embedding, FaceBox, Image, Points, distance
 from devices.face.errors import ReferenceNotSetError
 from devices.face.geometry import eye_aspect_ratio, head_pose, interocular
-from devices.face.liveness import ChallengeSequence, ChallengeStatus, MotionRecord, Observation
+from devices.face.liveness import Challenge, ChallengeSequence, ChallengeStatus, MotionRecord, Observation
 from devices.face.pad import PadEvidence, aligned_face, correlation, fuse, moire_ratio, pulse_snr, skin_green
 from devices.face.quality import Hint, assess, is_frontal
 from devices.face.reference import ReferenceFace, reference_from_image, reference_from_photo
@@ -71,6 +71,7 @@ class DlibFaceVerifier:
         self._live: list[Embedding] = []
         self._last_embed_at = float("-inf")
         self._sequence = ChallengeSequence(self.settings.liveness(), self._rng)
+        self._blink_seen_possible = True  # False once an attempt stalled on the blink: later attempts ask for turns
         self._failed_attempts = 0
         self._motion = MotionRecord(blink_ratio=self.settings.blink_ratio)
         self._flat_motion_seen = False
@@ -181,6 +182,7 @@ class DlibFaceVerifier:
             self._correlations.clear()
             self._moire.clear()
             self._parallax = None
+            self._blink_seen_possible = True
             self._sequence = ChallengeSequence(self.settings.liveness(), self._rng)
         self._live.append(embedding)
         self._distances.append(distance(embedding, self._reference.embedding))
@@ -199,12 +201,14 @@ class DlibFaceVerifier:
             self._flat_motion_seen |= self._sequence.flat_motion_seen
             if self._failed_attempts >= s.max_attempts:
                 decision = (FaceDecision.LIVENESS_FAILED
-                            if self._flat_motion_seen or self._motion.looks_static()
+                            if self._flat_motion_seen or self._looks_static()
                             else FaceDecision.NEEDS_ASSISTANCE)
                 return self._finish(decision, box)
             self._responses += self._sequence.response_s
             self._early_moves += self._sequence.early_moves
-            self._sequence = ChallengeSequence(s.liveness(), self._rng)
+            if self._sequence.current is Challenge.BLINK:
+                self._blink_seen_possible = False
+            self._sequence = ChallengeSequence(s.liveness(), self._rng, blink=self._blink_seen_possible)
             hint = Hint.TRY_AGAIN
         elif status is ChallengeStatus.PASSED:
             if self._passed_at is None:
@@ -251,6 +255,10 @@ class DlibFaceVerifier:
                     pulse=pulse_snr(self._green),
                     turned=self._sequence.turned or self._flat_motion_seen)
 
+    def _looks_static(self) -> bool:
+        # A head that turned with depth is not a still picture, even if its blinks went unseen.
+        return self._parallax is None and self._motion.looks_static()
+
     def _progress(self) -> float:
         steps = len(self._sequence.challenges) + 1
         embedded = min(1.0, len(self._distances) / max(1, self.settings.frames_to_match))
@@ -278,7 +286,7 @@ class DlibFaceVerifier:
             challenges=tuple(seq.challenges),
             challenges_passed=seq.passed_count,
             failed_attempts=self._failed_attempts,
-            static_suspected=self._motion.looks_static(),
+            static_suspected=self._looks_static(),
             flat_motion_seen=self._flat_motion_seen,
             depth_seen=self._parallax is not None,
         )

@@ -83,8 +83,8 @@ class Poses:
         face = analyzer.detect(self.neutral)[0]
         points = analyzer.landmarks(self.neutral, face)
         self.closed = close_eyes(self.neutral, points)
-        self.left = turn_head(self.neutral, points, 30.0)    # the person's left: nose towards the image's right
-        self.right = turn_head(self.neutral, points, -30.0)
+        self.left = turn_head(self.neutral, points, 25.0)    # the person's left: nose towards the image's right
+        self.right = turn_head(self.neutral, points, -25.0)
 
 
 @pytest.fixture(scope="session")

@@ -43,8 +43,9 @@ class Actor:
             self.answering = challenge
             self.queue = []
         if not self.queue:
-            move = {Challenge.BLINK: [self.poses.closed] * 2, Challenge.TURN_LEFT: [self.poses.left] * 2,
-                    Challenge.TURN_RIGHT: [self.poses.right] * 2}.get(challenge, []) if challenge else []
+            # A turn is held for a moment, as people do (the verifier judges a turn on several frames).
+            move = {Challenge.BLINK: [self.poses.closed] * 2, Challenge.TURN_LEFT: [self.poses.left] * 3,
+                    Challenge.TURN_RIGHT: [self.poses.right] * 3}.get(challenge, []) if challenge else []
             self.queue = [self.poses.neutral] * 4 + move + [self.poses.neutral] * 2
         return self.queue.pop(0)
 
@@ -96,6 +97,20 @@ def test_a_person_who_follows_the_prompts_matches_their_chip_photo(
     assert tuple(dict.fromkeys(asked)) == order == result.liveness.challenges
     assert {f.challenge_key for f in seen if f.challenge} == {c.message_key for c in order}
     assert seen[-1].progress == 1.0 and all(0 <= f.progress <= 1 for f in seen)
+
+
+def test_a_person_whose_blink_the_landmarks_miss_is_asked_for_both_turns_and_matches(
+        analyzer: DlibFaceAnalyzer, face_images: Path, obama_poses: Poses) -> None:
+    # Narrow eye openings and drooping lids can hide a blink from the landmark model: the eyes "never close".
+    open_eyed = Poses.__new__(Poses)
+    open_eyed.__dict__.update(vars(obama_poses) | {"closed": obama_poses.neutral})
+    verifier = verifier_for(analyzer, face_images, "obama3.jpg")
+    result, seen = run(verifier, Actor(open_eyed).next_frame)
+    assert result.decision is FaceDecision.MATCH
+    assert result.liveness.failed_attempts == 1
+    assert result.liveness.challenges == (Challenge.TURN_LEFT, Challenge.TURN_RIGHT)
+    assert not result.liveness.static_suspected and result.liveness.depth_seen
+    assert [f.challenge for f in seen if f.challenge is not None][-1] is Challenge.TURN_RIGHT
 
 
 def test_another_person_does_not_match_even_when_alive(
@@ -252,8 +267,10 @@ def test_the_chip_photo_itself_animated_with_blinks_and_turns_is_refused(
     verifier = DlibFaceVerifier(analyzer, SETTINGS, rng=PlainOrder())
     verifier.set_reference(FacePhoto("jpeg", 360, 480, chip))
     result, _ = run(verifier, Actor(Poses(analyzer, portrait)).next_frame)
-    assert result.liveness.passed  # the animation does fool the challenge ...
-    assert result.decision is FaceDecision.LIVENESS_FAILED  # ... but not the chip-replay cue
+    # Whether or not the animation gets through the challenge (bench/face.py has sessions where it does), the
+    # chip-replay cue refuses it on its own.
+    assert result.decision in (FaceDecision.LIVENESS_FAILED, FaceDecision.NEEDS_ASSISTANCE)
+    assert not result.matched and result.pad is not None and result.pad.attack_suspected
     assert result.pad is not None and "chip_replay" in result.pad.reasons
     assert result.pad.chip_distance is not None and result.pad.chip_distance < SETTINGS.pad_chip_min_distance
 

@@ -241,8 +241,9 @@ class ChallengeSequence:
         needed = max(s.min_parallax, s.parallax_per_rad * math.radians(abs(obs.yaw_deg - straight)))
         self._move.append((depth / needed, depth))
         # The move is judged on all its frames past the yaw limit: their median must show depth. Judged frame by
-        # frame, one frame lagging behind on a turning head flagged the whole session (a third of the bench's bona
-        # fide sessions once turns were rendered over several frames), and forgiving such frames let a tilted print
+        # frame, one frame lagging behind on a turning head flagged the whole session (11 of the bench's 30
+        # cross-sitting bona fide sessions once turns were rendered over several frames), and forgiving such
+        # frames let a tilted print
         # through on one frame that passed by landmark noise (2 of 120 tilted-print sessions made with
         # bench/face_eval/sessions.py from the 40 frontal photos; none with the median).
         if statistics.median(r for r, _ in self._move) < 1.0:

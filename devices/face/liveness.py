@@ -243,9 +243,8 @@ class ChallengeSequence:
         # The move is judged on all its frames past the yaw limit: their median must show depth. Judged frame by
         # frame, one frame lagging behind on a turning head flagged the whole session (11 of the bench's 30
         # cross-sitting bona fide sessions once turns were rendered over several frames), and forgiving such
-        # frames let a tilted print
-        # through on one frame that passed by landmark noise (2 of 120 tilted-print sessions made with
-        # bench/face_eval/sessions.py from the 40 frontal photos; none with the median).
+        # frames let a tilted print through on one frame that passed by landmark noise (2 of 120 tilted-print
+        # sessions made with bench/face_eval/sessions.py from the 40 frontal photos; none with the median).
         if statistics.median(r for r, _ in self._move) < 1.0:
             return False
         self.parallax = max(statistics.median(d for _, d in self._move), self.parallax or 0.0)
